@@ -1,0 +1,68 @@
+import { resolve } from "node:path";
+import { CairnError, restoreBackup } from "@cairn/core";
+import type { Command } from "commander";
+import { withPool } from "../destination-pool.js";
+import { EXIT, type ExitCode } from "../exit-codes.js";
+import { findBackups } from "../find-backup.js";
+import { formatBytes, plural } from "../output/format.js";
+import type { Session } from "../session.js";
+import type { Runner } from "./runner.js";
+
+interface RestoreOptions {
+  to?: string;
+  overwrite?: boolean;
+  destination?: string;
+}
+
+export function registerRestore(program: Command, run: Runner): void {
+  program
+    .command("restore")
+    .description("restore a backup into a folder, with file modes and modification times")
+    .argument("<backup>", "a backup id (see `cairn list`), or a job name for its newest backup")
+    .requiredOption("-t, --to <dir>", "folder to restore into (created if missing)")
+    .option("--overwrite", "replace files that already exist in the folder")
+    .option(
+      "-d, --destination <name>",
+      "read the backup from this destination (default: the first that has it)",
+    )
+    .addHelpText(
+      "after",
+      `
+The archive's SHA-256 is checked while it is read. An entry that would land outside the folder
+(a "../" path, or one through a symbolic link) stops the restore with an error, and existing
+files are never replaced without --overwrite.
+
+Examples:
+  cairn restore db-20261122T030000Z-k3f9 --to /tmp/db-restore
+  cairn restore db --to ./latest --destination nas`,
+    )
+    .action(run((session, ref: string, options: RestoreOptions) => restore(session, ref, options)));
+}
+
+async function restore(session: Session, ref: string, options: RestoreOptions): Promise<ExitCode> {
+  if (!options.to) throw new CairnError("USAGE", "restore needs a target folder", { hint: "pass --to DIR" });
+  const config = await session.config();
+  const target = options.to;
+  const result = await withPool(config, session.logger, async (pool) => {
+    const [found] = await findBackups(config, pool, ref, options.destination);
+    const { backup, open } = found!;
+    session.note(
+      `restoring ${backup.id} from ${open.name} (${formatBytes(backup.archive.size)}) into ${target}`,
+    );
+    const archiver = session.registry.archiver(backup.manifest.archive.format)({});
+    const ctx = { signal: session.io.signal ?? new AbortController().signal, logger: session.logger };
+    const restored = await restoreBackup(
+      open.destination,
+      backup,
+      archiver,
+      { target: resolve(session.io.cwd, target), overwrite: options.overwrite === true },
+      ctx,
+    );
+    return { ...restored, destination: open.name, job: found!.job.name };
+  });
+  if (session.json) session.printJson({ restored: result });
+  session.print(
+    `restored ${result.id} from ${result.destination}: ${plural(result.entries, "entry", "entries")}, ${formatBytes(result.bytes)} into ${result.target}`,
+  );
+  return EXIT.ok;
+}

@@ -1,0 +1,67 @@
+import { type JobStatus, jobStatus } from "@cairn/core";
+import type { Command } from "commander";
+import { EXIT, type ExitCode } from "../exit-codes.js";
+import { formatAge, formatBytes, formatTime } from "../output/format.js";
+import { table } from "../output/table.js";
+import type { Session } from "../session.js";
+import type { Runner } from "./runner.js";
+
+export function registerStatus(program: Command, run: Runner): void {
+  program
+    .command("status")
+    .description("each job's newest backup at each destination, its age, and whether it is stale")
+    .argument("[job...]", "only these jobs (default: every job)")
+    .addHelpText(
+      "after",
+      `
+Read from the destinations' manifests, so it works from any machine with the config. A job is
+stale when its newest backup is older than its staleAfter (default: twice the longest gap of its
+schedule); a job without schedule or staleAfter is never stale. The last failure is what this
+machine remembers of its own runs.
+
+Exit codes: 0 nothing stale, 1 a job is stale or a destination could not be read, 2 bad usage.
+Feed it to monitoring: cairn status --json`,
+    )
+    .action(run((session, jobs: string[]) => status(session, jobs)));
+}
+
+async function status(session: Session, names: string[]): Promise<ExitCode> {
+  const config = await session.config();
+  const jobs = await session.jobs(names);
+  const now = new Date();
+  const statuses: JobStatus[] = [];
+  for (const job of jobs) statuses.push(await jobStatus(config, job, session.logger, now));
+  if (session.json) {
+    session.printJson({ now: now.toISOString(), jobs: statuses });
+  } else {
+    for (const s of statuses) {
+      const limit =
+        s.staleAfterMs === undefined
+          ? "never stale"
+          : `stale after ${formatAge(new Date(0), new Date(s.staleAfterMs))}`;
+      session.print(`${s.job}${s.stale ? "  STALE" : ""}  (${limit})`);
+      const rows = s.destinations.map((d) => [
+        d.destination,
+        d.newest ? d.newest.id : d.error ? `cannot read: ${d.error.message}` : "no backup yet",
+        d.newest ? formatTime(new Date(d.newest.createdAt)) : "",
+        d.newest ? formatAge(new Date(d.newest.createdAt), now) : "",
+        d.newest ? formatBytes(d.newest.size) : "",
+        String(d.backups),
+        d.stale ? "stale" : "ok",
+      ]);
+      for (const line of table(
+        ["destination", "newest backup", "created (UTC)", "age", "size", "kept", "state"],
+        rows,
+      )) {
+        session.print(line);
+      }
+      if (s.lastFailure) {
+        session.print(
+          `  last failure ${formatTime(new Date(s.lastFailure.finishedAt))}: ${s.lastFailure.errors[0] ?? "unknown"}`,
+        );
+      }
+    }
+  }
+  const unhealthy = statuses.some((s) => s.stale || s.destinations.some((d) => d.error));
+  return unhealthy ? EXIT.failed : EXIT.ok;
+}

@@ -1,0 +1,67 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { BackupResult } from "@cairn/core";
+import { Counter, Gauge, Registry } from "prom-client";
+
+/** What `cairn run --metrics` exposes for Prometheus, per job and destination. */
+export class RunMetrics {
+  readonly registry = new Registry();
+  private readonly lastSuccess = new Gauge({
+    name: "cairn_last_success_timestamp_seconds",
+    help: "When the newest backup that reached this destination finished",
+    labelNames: ["job", "destination"],
+    registers: [this.registry],
+  });
+  private readonly duration = new Gauge({
+    name: "cairn_last_run_duration_seconds",
+    help: "How long the job's last backup took",
+    labelNames: ["job"],
+    registers: [this.registry],
+  });
+  private readonly bytes = new Gauge({
+    name: "cairn_last_backup_bytes",
+    help: "Size of the job's last archive",
+    labelNames: ["job"],
+    registers: [this.registry],
+  });
+  private readonly failures = new Counter({
+    name: "cairn_failures_total",
+    help: "Backups that did not reach this destination",
+    labelNames: ["job", "destination"],
+    registers: [this.registry],
+  });
+
+  record(job: string, results: readonly BackupResult[]): void {
+    for (const result of results) {
+      const seconds = (Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000;
+      this.duration.set({ job }, seconds);
+      if (result.archive) this.bytes.set({ job }, result.archive.size);
+      for (const destination of result.destinations) {
+        const labels = { job, destination: destination.destination };
+        if (destination.status === "ok") this.lastSuccess.set(labels, Date.parse(result.finishedAt) / 1000);
+        else this.failures.inc(labels);
+      }
+    }
+  }
+
+  /** Serves /metrics on `listen` (`:9464`, `127.0.0.1:9464`); resolves with the address it got. */
+  async serve(listen: string): Promise<{ server: Server; address: string }> {
+    const at = listen.lastIndexOf(":");
+    const host = at > 0 ? listen.slice(0, at) : "0.0.0.0";
+    const port = Number(listen.slice(at + 1));
+    const server = createServer(async (req, res) => {
+      if (req.url !== "/metrics") {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { "content-type": this.registry.contentType });
+      res.end(await this.registry.metrics());
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, resolve);
+    });
+    const address = server.address() as AddressInfo;
+    return { server, address: `${address.address}:${address.port}` };
+  }
+}

@@ -1,0 +1,64 @@
+import { request as httpRequest, createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tempDir } from "@cairn/testkit";
+import S3rver from "s3rver";
+
+export interface TestS3 {
+  endpoint: string;
+  /** s3rver's folder on disk, to look at what it holds (multipart uploads in progress). */
+  directory: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * s3rver in-process, behind a small proxy that adds what s3rver lacks and S3 has since 2024:
+ * `If-None-Match: *` on PutObject and CompleteMultipartUpload answered with 412 when the key exists.
+ */
+export async function startTestS3(bucket: string): Promise<TestS3> {
+  const dir = await tempDir("cairn-s3rver-");
+  const s3 = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: dir.path, configureBuckets: [{ name: bucket }] });
+  const { port: s3Port } = (await s3.run()) as AddressInfo;
+
+  const forward = (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
+    const upstream = httpRequest(
+      { host: "127.0.0.1", port: s3Port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  };
+  const exists = (path: string) =>
+    new Promise<boolean>((resolve) => {
+      const head = httpRequest({ host: "127.0.0.1", port: s3Port, method: "HEAD", path }, (answer) => {
+        answer.resume();
+        resolve(answer.statusCode === 200);
+      });
+      head.on("error", () => resolve(false));
+      head.end();
+    });
+
+  const proxy: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    const writes = (req.method === "PUT" && !url.searchParams.has("uploadId")) || (req.method === "POST" && url.searchParams.has("uploadId"));
+    if (writes && req.headers["if-none-match"] === "*" && (await exists(url.pathname))) {
+      req.resume();
+      res.writeHead(412, { "content-type": "application/xml" });
+      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>');
+      return;
+    }
+    forward(req, res);
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    directory: dir.path,
+    async stop() {
+      await new Promise((resolve) => proxy.close(resolve));
+      await s3.close();
+      await dir.remove();
+    },
+  };
+}

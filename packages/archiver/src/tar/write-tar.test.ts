@@ -1,0 +1,91 @@
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, readlink, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { buffer } from "node:stream/consumers";
+import { CairnError, type SourceEntry, silentLogger } from "@cairn/core";
+import { describe, expect, it } from "vitest";
+import { createArchiver } from "../index.js";
+
+const ctx = () => ({ signal: new AbortController().signal, logger: silentLogger });
+const when = new Date("2031-07-04T09:08:07Z");
+
+function file(path: string, content: Buffer, extra: Partial<SourceEntry> = {}): SourceEntry {
+  return {
+    path,
+    type: "file",
+    size: content.length,
+    mtime: when,
+    mode: 0o640,
+    open: () => Readable.from([content]),
+    ...extra,
+  };
+}
+
+async function* list(...entries: SourceEntry[]): AsyncGenerator<SourceEntry> {
+  yield* entries;
+}
+
+function systemTar(): string {
+  try {
+    execFileSync("tar", ["--version"]);
+    return "tar";
+  } catch {
+    throw new Error("the system `tar` is needed to cross-check archives: apt-get install tar");
+  }
+}
+
+describe("tar writer", () => {
+  it("keeps names and link targets past ustar's 100 bytes, which GNU tar extracts as written", async () => {
+    const deep = `${"a-folder-with-a-long-name/".repeat(6)}résumé ✓ final.txt`;
+    const target = `../${"b".repeat(150)}`;
+    const archive = await buffer(
+      createArchiver("tar.gz").write(
+        list(file(deep, Buffer.from("deep\n")), {
+          path: "link",
+          type: "symlink",
+          size: 0,
+          mtime: when,
+          mode: 0o777,
+          linkTarget: target,
+        }),
+        ctx(),
+      ),
+    );
+    const dir = await mkdtemp(join(tmpdir(), "cairn-tar-pax-"));
+    try {
+      await writeFile(join(dir, "a.tar.gz"), archive);
+      execFileSync(systemTar(), ["xzf", "a.tar.gz"], { cwd: dir });
+      expect(await readFile(join(dir, deep), "utf8")).toBe("deep\n");
+      expect((await stat(join(dir, deep))).mtime.getTime()).toBe(when.getTime());
+      expect((await stat(join(dir, deep))).mode & 0o777).toBe(0o640);
+      expect(await readlink(join(dir, "link"))).toBe(target);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const back = [];
+    for await (const entry of createArchiver("tar.gz").read(Readable.from([archive]), ctx())) {
+      back.push({
+        path: entry.path,
+        linkTarget: entry.linkTarget,
+        data: entry.content && (await buffer(entry.content)),
+      });
+    }
+    expect(back[0]).toMatchObject({ path: deep, data: Buffer.from("deep\n") });
+    expect(back[1]).toMatchObject({ path: "link", linkTarget: target });
+  });
+
+  it.each([
+    ["small, read whole", 1000],
+    ["large, streamed", 3_000_000],
+  ])("fails with SOURCE_CHANGED when a %s file is not the size it was listed with", async (_, size) => {
+    const grown = file("grows.log", Buffer.alloc(size + 10, "x"), { size });
+    const error = await buffer(createArchiver("tar").write(list(grown), ctx())).catch((e: unknown) => e);
+    expect(CairnError.is(error, "SOURCE_CHANGED")).toBe(true);
+    expect((error as Error).message).toContain("grows.log");
+    const shrunk = file("shrinks.log", Buffer.alloc(size - 10, "x"), { size });
+    const error2 = await buffer(createArchiver("tar").write(list(shrunk), ctx())).catch((e: unknown) => e);
+    expect(CairnError.is(error2, "SOURCE_CHANGED")).toBe(true);
+  });
+});

@@ -1,0 +1,89 @@
+import { Readable } from "node:stream";
+import { CairnError, type RunContext, type SourceEntry } from "@cairn/core";
+import { DeflateLanes } from "../deflate/deflate-lanes.js";
+import { gzipInParallel } from "../deflate/gzip-in-parallel.js";
+import { openContent, READ_AHEAD, readWhole, SMALL_FILE_BYTES } from "../entry-content.js";
+import { abortError } from "../errors.js";
+import { OutputBatch } from "../output-batch.js";
+import { readAhead } from "../read-ahead.js";
+import { endOfTar, padding, tarHeader } from "./tar-header.js";
+
+export interface TarWriterOptions {
+  /** gzip level; undefined writes a plain tar. */
+  gzipLevel?: number;
+}
+
+type Prepared = { entry: SourceEntry; data?: Buffer };
+
+/**
+ * Streams a tar (or tar.gz) of the entries. Small files are read a few ahead of their turn (one
+ * file opened after another leaves the CPU idle); large ones stream through in order.
+ */
+export function writeTar(
+  entries: AsyncIterable<SourceEntry>,
+  ctx: RunContext,
+  options: TarWriterOptions,
+): Readable {
+  const output = Readable.from(
+    options.gzipLevel === undefined
+      ? tarChunks(entries, ctx)
+      : gzipped(tarChunks(entries, ctx), options.gzipLevel),
+    { objectMode: false, highWaterMark: 256 * 1024 },
+  );
+  const onAbort = () => output.destroy(abortError(ctx.signal));
+  ctx.signal.addEventListener("abort", onAbort, { once: true });
+  output.once("close", () => ctx.signal.removeEventListener("abort", onAbort));
+  return output;
+}
+
+async function* gzipped(tar: AsyncIterable<Buffer>, level: number): AsyncGenerator<Buffer> {
+  const lanes = new DeflateLanes(level);
+  try {
+    yield* gzipInParallel(tar, lanes);
+  } finally {
+    lanes.close();
+  }
+}
+
+async function* tarChunks(entries: AsyncIterable<SourceEntry>, ctx: RunContext): AsyncGenerator<Buffer> {
+  const batch = new OutputBatch();
+  const prepared = readAhead<Prepared>(
+    entries,
+    (entry) => entry.type === "file" && entry.size <= SMALL_FILE_BYTES,
+    async (entry) => ({ entry, data: await readWhole(entry) }),
+    async (entry) => ({ entry }),
+    READ_AHEAD,
+  );
+  for await (const { entry, data } of prepared) {
+    ctx.signal.throwIfAborted();
+    if (entry.type !== "file") {
+      for (const piece of batch.add(tarHeader({ ...entry, name: entry.path, size: 0 }))) yield piece;
+      continue;
+    }
+    // tar writes each size before the content: a file that changed size since it was listed
+    // would make an archive that lies, so it fails the backup with the file's name.
+    const size = data ? data.length : entry.size;
+    if (data && data.length !== entry.size) throw changedSize(entry);
+    for (const piece of batch.add(tarHeader({ ...entry, name: entry.path, size }))) yield piece;
+    if (data) {
+      for (const piece of batch.add(data)) yield piece;
+    } else {
+      let written = 0;
+      for await (const chunk of openContent(entry)) {
+        written += (chunk as Buffer).length;
+        if (written > size) throw changedSize(entry);
+        for (const piece of batch.add(chunk as Buffer)) yield piece;
+      }
+      if (written !== size) throw changedSize(entry);
+    }
+    for (const piece of batch.add(padding(size))) yield piece;
+  }
+  for (const piece of batch.add(endOfTar())) yield piece;
+  for (const piece of batch.flush()) yield piece;
+}
+
+function changedSize(entry: SourceEntry): CairnError {
+  return new CairnError("SOURCE_CHANGED", `${entry.path} changed size while it was being archived`, {
+    hint: "stop whatever writes to it during the backup, or take a snapshot in a `before` hook",
+  });
+}

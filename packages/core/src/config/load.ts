@@ -1,0 +1,208 @@
+import { readFile } from "node:fs/promises";
+import { homedir, hostname } from "node:os";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import YAML from "yaml";
+import type { z } from "zod";
+import type { DestinationPlugin, SourcePlugin } from "../define.js";
+import { CairnError } from "../errors.js";
+import type { NotifierConfig } from "../notify/schema.js";
+import type { HookConfig } from "../pipeline/hooks.js";
+import type { PluginRegistry } from "../registry.js";
+import type { RetentionPolicy } from "../retention/index.js";
+import { parseSchedule } from "../status/schedule.js";
+import { formatIssue, formatPath } from "./issues.js";
+import { type ArchiveConfig, configSchema } from "./schema.js";
+import { expandHome, resolveSecrets, SecretSet } from "./secrets.js";
+
+const DEFAULT_HOOK_TIMEOUT_MS = 10 * 60_000;
+
+export interface ConfiguredDestination {
+  name: string;
+  plugin: DestinationPlugin;
+  options: unknown;
+}
+
+export interface ConfiguredJob {
+  name: string;
+  source: { plugin: SourcePlugin; options: unknown };
+  archive: ArchiveConfig;
+  destinations: string[];
+  retention: RetentionPolicy | undefined;
+  timeZone: string;
+  schedule: string | undefined;
+  staleAfterMs: number | undefined;
+  catchUp: boolean;
+  tags: string[];
+  hooks: HookConfig;
+  /** The global notifiers, then the job's own. */
+  notify: NotifierConfig[];
+}
+
+export interface CairnConfig {
+  file: string;
+  baseDir: string;
+  stateDir: string;
+  host: string;
+  secrets: SecretSet;
+  destinations: Map<string, ConfiguredDestination>;
+  jobs: Map<string, ConfiguredJob>;
+}
+
+/** Reads, resolves and checks a config file; every problem found is reported at once. */
+export async function loadConfig(file: string, registry: PluginRegistry): Promise<CairnConfig> {
+  const text = await readFile(file, "utf8").catch((cause: unknown) => {
+    throw new CairnError("CONFIG_NOT_FOUND", `cannot read config file ${file}`, { cause });
+  });
+  return parseConfig(text, file, registry);
+}
+
+export async function parseConfig(
+  text: string,
+  file: string,
+  registry: PluginRegistry,
+): Promise<CairnConfig> {
+  const baseDir = dirname(file);
+  const raw = parseText(text, file);
+  const secrets = new SecretSet();
+  const resolved = resolveSecrets(raw, baseDir, secrets);
+
+  const parsed = configSchema.safeParse(resolved, { reportInput: true });
+  if (!parsed.success)
+    throw invalid(
+      file,
+      parsed.error.issues.map((issue) => formatIssue(issue)),
+      secrets,
+    );
+  const data = parsed.data;
+  const problems: string[] = [];
+
+  for (const specifier of data.plugins ?? []) {
+    await registry
+      .load(specifier, baseDir)
+      .catch((error: unknown) => problems.push(`plugins: ${messageOf(error)}`));
+  }
+
+  const destinations = new Map<string, ConfiguredDestination>();
+  for (const [name, entry] of Object.entries(data.destinations)) {
+    const at = ["destinations", name];
+    const plugin = await registry.destination(entry.type, baseDir).catch((error: unknown) => {
+      problems.push(`${formatPath([...at, "type"])}: ${messageOf(error)}`);
+      return undefined;
+    });
+    if (!plugin) continue;
+    const options = checkOptions(plugin.options, entry, at, problems);
+    if (options !== undefined) destinations.set(name, { name, plugin, options });
+  }
+
+  const jobs = new Map<string, ConfiguredJob>();
+  for (const [name, job] of Object.entries(data.jobs)) {
+    const at = ["jobs", name];
+    for (const [i, dest] of job.destinations.entries()) {
+      if (!(dest in data.destinations)) {
+        const known = Object.keys(data.destinations).join(", ") || "none";
+        problems.push(
+          `${formatPath([...at, "destinations", i])}: no destination named "${dest}" (defined: ${known})`,
+        );
+      }
+      const configured = destinations.get(dest);
+      if (job.retention && configured && !configured.plugin.capabilities.delete) {
+        problems.push(
+          `${formatPath([...at, "retention"])}: destination "${dest}" (${configured.plugin.type}) cannot delete, so retention cannot run there`,
+        );
+      }
+      if (
+        job.retention?.minFreeSpace !== undefined &&
+        configured &&
+        !configured.plugin.capabilities.freeSpace
+      ) {
+        problems.push(
+          `${formatPath([...at, "retention", "minFreeSpace"])}: destination "${dest}" (${configured.plugin.type}) cannot tell its free space`,
+        );
+      }
+    }
+    const timeZone = job.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (job.schedule !== undefined) {
+      try {
+        parseSchedule(job.schedule, timeZone);
+      } catch (error) {
+        problems.push(`${formatPath([...at, "schedule"])}: ${messageOf(error)}`);
+      }
+    }
+    const sourcePlugin = await registry.source(job.source.type, baseDir).catch((error: unknown) => {
+      problems.push(`${formatPath([...at, "source", "type"])}: ${messageOf(error)}`);
+      return undefined;
+    });
+    const sourceOptions = sourcePlugin
+      ? checkOptions(sourcePlugin.options, job.source, [...at, "source"], problems)
+      : undefined;
+    if (!sourcePlugin || sourceOptions === undefined) continue;
+    jobs.set(name, {
+      name,
+      source: { plugin: sourcePlugin, options: sourceOptions },
+      archive: job.archive,
+      destinations: job.destinations,
+      retention: job.retention,
+      timeZone,
+      schedule: job.schedule,
+      staleAfterMs: job.staleAfter,
+      catchUp: job.catchUp ?? false,
+      tags: job.tags,
+      hooks: { ...job.hooks, timeoutMs: job.hooks?.timeout ?? DEFAULT_HOOK_TIMEOUT_MS },
+      notify: [...(data.notify ?? []), ...(job.notify ?? [])],
+    });
+  }
+
+  if (problems.length > 0) throw invalid(file, problems, secrets);
+  const stateDir = data.stateDir
+    ? resolveFrom(baseDir, expandHome(data.stateDir))
+    : join(process.env.XDG_STATE_HOME ?? join(homedir(), ".local", "state"), "cairn");
+  return { file, baseDir, stateDir, host: hostname(), secrets, destinations, jobs };
+}
+
+function parseText(text: string, file: string): unknown {
+  try {
+    const data: unknown = file.endsWith(".json")
+      ? JSON.parse(text)
+      : YAML.parse(text, { prettyErrors: true });
+    return data ?? {};
+  } catch (cause) {
+    throw new CairnError(
+      "CONFIG_INVALID",
+      `${file} is not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${(cause as Error).message}`,
+      {
+        cause,
+        hint: "fix the syntax at the line shown",
+      },
+    );
+  }
+}
+
+/** A plugin's own schema checks its options; its errors carry the config key path. */
+function checkOptions(
+  schema: z.ZodType,
+  entry: Record<string, unknown>,
+  at: PropertyKey[],
+  problems: string[],
+): unknown {
+  const { type: _type, ...options } = entry;
+  const parsed = schema.safeParse(options, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) problems.push(formatIssue(issue, at));
+  return undefined;
+}
+
+function invalid(file: string, problems: string[], secrets: SecretSet): CairnError {
+  const lines = problems.flatMap((p) => p.split("\n")).map((p) => `  ${secrets.redact(p)}`);
+  return new CairnError("CONFIG_INVALID", `${file} is invalid:\n${lines.join("\n")}`, {
+    hint: "fix the keys named above; `cairn config check` checks the file without running anything",
+  });
+}
+
+function messageOf(error: unknown): string {
+  if (CairnError.is(error) && error.hint) return `${error.message} (${error.hint})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function resolveFrom(baseDir: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(baseDir, path);
+}

@@ -1,0 +1,80 @@
+import { z } from "zod";
+import { notifySchema } from "../notify/schema.js";
+import { retentionPolicySchema } from "../retention/index.js";
+import { clockDurationSchema } from "../sources/path-options.js";
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const nameSchema = z
+  .string()
+  .regex(NAME, { message: "names use letters, digits, '.', '_' and '-', and start with a letter or digit" });
+
+/** A plugin reference: its `type` picks the plugin, whose own schema checks the other keys. */
+export const pluginEntrySchema = z.looseObject({
+  type: z.string({ message: "needs a `type` (a built-in like `local`, or an npm package name)" }).min(1),
+});
+
+export const archiveConfigSchema = z.strictObject({
+  format: z.enum(["zip", "tar", "tar.gz"]).default("zip"),
+  /** Compression level: 0 stores, 9 squeezes hardest; 6 is the usual balance. */
+  level: z.int().min(0).max(9).optional(),
+});
+
+/** Shell commands run around a job, with CAIRN_JOB, CAIRN_BACKUP_ID, CAIRN_STATUS and CAIRN_DESTINATIONS set. */
+export const hooksConfigSchema = z.strictObject({
+  /** Runs first; if it fails, nothing is backed up. */
+  before: z.string().min(1).optional(),
+  /** Runs last, whatever happened. */
+  after: z.string().min(1).optional(),
+  onSuccess: z.string().min(1).optional(),
+  onFailure: z.string().min(1).optional(),
+  /** How long a hook may run before it is killed; 10 minutes by default. */
+  timeout: clockDurationSchema.optional(),
+});
+
+export const jobConfigSchema = z.strictObject({
+  source: pluginEntrySchema,
+  archive: archiveConfigSchema.default({ format: "zip" }),
+  destinations: z.array(nameSchema).min(1),
+  retention: retentionPolicySchema.optional(),
+  /** IANA time zone for retention buckets and schedules; the machine's by default. */
+  timeZone: z
+    .string()
+    .refine(isTimeZone, { message: 'expected an IANA time zone such as "Europe/Berlin" or "UTC"' })
+    .optional(),
+  /** Cron expression (5 fields, or 6 with seconds first) in the job's time zone, for `cairn run`. */
+  schedule: z.string().optional(),
+  /** When the newest backup is older than this, `cairn status` calls the job stale; twice the schedule's interval by default. */
+  staleAfter: clockDurationSchema.optional(),
+  /** For `cairn run`: run once on start-up if a scheduled run was missed (the machine slept). */
+  catchUp: z.boolean().optional(),
+  tags: z.array(z.string()).default([]),
+  hooks: hooksConfigSchema.optional(),
+  /** Where to report this job's runs (webhook, healthchecks-style ping, command), besides the global ones. */
+  notify: notifySchema.optional(),
+});
+
+export const configSchema = z.strictObject({
+  /** Where cairn keeps its locks; `~/.local/state/cairn` by default. */
+  stateDir: z.string().optional(),
+  /** Third-party plugin packages to load before the destinations and jobs are checked. */
+  plugins: z.array(z.string()).optional(),
+  destinations: z.record(nameSchema, pluginEntrySchema),
+  jobs: z.record(nameSchema, jobConfigSchema),
+  /** Where to report every job's runs. */
+  notify: notifySchema.optional(),
+});
+
+export type PluginEntry = z.infer<typeof pluginEntrySchema>;
+export type ArchiveConfig = z.infer<typeof archiveConfigSchema>;
+export type HooksConfig = z.infer<typeof hooksConfigSchema>;
+export type JobConfig = z.infer<typeof jobConfigSchema>;
+export type CairnConfigData = z.infer<typeof configSchema>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,39 @@
+import type { Readable } from "node:stream";
+import type { RunContext } from "./context.js";
+import type { EntryType, SourceEntry } from "./source.js";
+
+export type ArchiveFormat = "zip" | "tar" | "tar.gz";
+
+export const ARCHIVE_EXTENSIONS: Record<ArchiveFormat, string> = {
+  zip: ".zip",
+  tar: ".tar",
+  "tar.gz": ".tar.gz",
+};
+
+export interface ArchiveOptions {
+  /** Compression level 0 to 9 where the format compresses. */
+  level?: number;
+}
+
+/** An entry read back from an archive, for verify and restore. */
+export interface ArchivedEntry {
+  path: string;
+  type: EntryType;
+  size: number;
+  mtime: Date;
+  mode: number;
+  linkTarget?: string;
+  /** File content; must be consumed (or drained) before the next entry is read. */
+  content?: Readable;
+}
+
+export interface Archiver {
+  format: ArchiveFormat;
+  extension: string;
+  /** Streams the archive; pulls entries one at a time, so memory does not grow with the source. */
+  write(entries: AsyncIterable<SourceEntry>, ctx: RunContext): Readable;
+  /** Reads an archive back; rejects with ARCHIVE_INVALID on corruption. */
+  read(archive: Readable, ctx: RunContext): AsyncIterable<ArchivedEntry>;
+}
+
+export type ArchiverFactory = (options: ArchiveOptions) => Archiver;

@@ -1,0 +1,50 @@
+import type { Readable } from "node:stream";
+
+export interface StoredObject {
+  key: string;
+  size: number;
+  modified: Date;
+}
+
+export interface PutInfo {
+  /** Known length in bytes, when the caller knows it in advance. */
+  size?: number;
+  signal: AbortSignal;
+}
+
+/** What a destination can do, declared as data so core can check a config before running it. */
+export interface DestinationCapabilities {
+  /** put() makes nothing visible under the key until it resolves. Required for backups. */
+  atomicPut: boolean;
+  /** delete() works; retention needs it. */
+  delete: boolean;
+  /** freeSpace() tells the bytes available; `minFreeSpace` retention needs it. */
+  freeSpace: boolean;
+}
+
+/**
+ * Where archives go. Keys are POSIX-style relative paths (`job/job-2026...zip`).
+ *
+ * Obligations every implementation keeps (the conformance suite checks them):
+ * - put: atomic; a rejected or aborted put leaves nothing under the key; an existing key is
+ *   refused with DESTINATION_CONFLICT (backups are never overwritten).
+ * - get: a missing key rejects with a CairnError of code NOT_FOUND.
+ * - list: yields each key under the prefix once, in no particular order, never a temporary upload.
+ * - delete: a missing key resolves.
+ * - close: may be called more than once.
+ * - errors are CairnErrors with a destination code (DESTINATION_AUTH, DESTINATION_QUOTA, ...).
+ */
+export interface Destination {
+  put(key: string, body: Readable, info: PutInfo): Promise<StoredObject>;
+  list(prefix: string, options?: { signal?: AbortSignal }): AsyncIterable<StoredObject>;
+  get(key: string, options: { signal: AbortSignal }): Promise<Readable>;
+  delete(key: string): Promise<void>;
+  /** Bytes free at the destination, where `capabilities.freeSpace`. */
+  freeSpace?(): Promise<number>;
+  /**
+   * What deleting costs here beyond the obvious, for prune to tell the user: e.g. a bucket whose
+   * soft delete keeps (and bills) deleted objects for a while. Undefined when nothing.
+   */
+  deletionNotice?(): Promise<string | undefined>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,100 @@
+export type { BackupCatalog, CompleteBackup, IncompleteUpload } from "./catalog/list-backups.js";
+export { listBackups } from "./catalog/list-backups.js";
+export { CONFIG_NAMES, findConfigFile } from "./config/find.js";
+export { formatIssue, formatPath } from "./config/issues.js";
+export { configJsonSchema } from "./config/json-schema.js";
+export type { CairnConfig, ConfiguredDestination, ConfiguredJob } from "./config/load.js";
+export { loadConfig, parseConfig } from "./config/load.js";
+export type { ArchiveConfig, CairnConfigData, HooksConfig, JobConfig, PluginEntry } from "./config/schema.js";
+export {
+  archiveConfigSchema,
+  configSchema,
+  hooksConfigSchema,
+  jobConfigSchema,
+  pluginEntrySchema,
+} from "./config/schema.js";
+export { expandHome, SecretSet } from "./config/secrets.js";
+export type {
+  ArchivedEntry,
+  ArchiveFormat,
+  ArchiveOptions,
+  Archiver,
+  ArchiverFactory,
+} from "./contracts/archiver.js";
+export { ARCHIVE_EXTENSIONS } from "./contracts/archiver.js";
+export type { Logger, LogLevel, RunContext } from "./contracts/context.js";
+export { silentLogger } from "./contracts/context.js";
+export type { Destination, DestinationCapabilities, PutInfo, StoredObject } from "./contracts/destination.js";
+export type { EntryType, Source, SourceEntry, SourcePart, SplitSource } from "./contracts/source.js";
+export { isSplitSource } from "./contracts/source.js";
+export type {
+  DestinationDefinition,
+  DestinationPlugin,
+  PluginContext,
+  SourceDefinition,
+  SourcePlugin,
+} from "./define.js";
+export {
+  checkApiVersion,
+  checkCapabilities,
+  defineDestination,
+  defineSource,
+  isPlugin,
+  PLUGIN_API_VERSION,
+} from "./define.js";
+export type { CairnErrorOptions, ErrorCode } from "./errors.js";
+export { CairnError, describeError, ERROR_CODES, isAbortError } from "./errors.js";
+export { createLogger, type LogFormat, type LoggerOptions } from "./logging/create-logger.js";
+export type { Manifest } from "./manifest.js";
+export { manifestSchema, parseManifest, serializeManifest } from "./manifest.js";
+export {
+  createMemoryDestination,
+  type MemoryDestination,
+  type MemoryDestinationOptions,
+} from "./memory-destination.js";
+export type { ParsedKey } from "./naming.js";
+export {
+  archiveKey,
+  formatStamp,
+  isValidJobName,
+  jobPrefix,
+  manifestKey,
+  newBackupId,
+  parseKey,
+} from "./naming.js";
+export * from "./notify/index.js";
+export type { PlannedBackup, RetentionOptions, RetentionRun } from "./pipeline/apply-retention.js";
+export { applyRetention, INCOMPLETE_UPLOAD_MAX_AGE_MS } from "./pipeline/apply-retention.js";
+export type { HookConfig } from "./pipeline/hooks.js";
+export { runHook } from "./pipeline/hooks.js";
+export type { JobLock } from "./pipeline/lock.js";
+export { lockJob } from "./pipeline/lock.js";
+export type { OpenDestination } from "./pipeline/open-destinations.js";
+export { closeQuietly, openDestination } from "./pipeline/open-destinations.js";
+export type { ErrorSummary } from "./pipeline/outcome.js";
+export { summarizeError } from "./pipeline/outcome.js";
+export type { RestoreOptions, RestoreResult } from "./pipeline/restore.js";
+export { restoreBackup } from "./pipeline/restore.js";
+export type {
+  BackupProgress,
+  BackupResult,
+  BackupRunOptions,
+  DestinationResult,
+} from "./pipeline/run-backup.js";
+export { runBackup, runJob } from "./pipeline/run-backup.js";
+export { ParentGuard, safeTargetPath } from "./pipeline/safe-path.js";
+export type { BranchOutcome, TeeBranch, TeeResult } from "./pipeline/tee.js";
+export { tee } from "./pipeline/tee.js";
+export type { UploadArgs } from "./pipeline/upload.js";
+export { uploadBackup } from "./pipeline/upload.js";
+export type { VerifyResult } from "./pipeline/verify.js";
+export { verifyBackup } from "./pipeline/verify.js";
+export { PluginRegistry } from "./registry.js";
+export * from "./retention/index.js";
+export * from "./schedule/index.js";
+export type { PathSourceOptions } from "./sources/path-options.js";
+export { pathSourceOptions } from "./sources/path-options.js";
+export { createEachEntrySource, createPathSource, pathSource } from "./sources/path-source.js";
+export * from "./status/index.js";
+export { parseClockDuration } from "./util/clock-duration.js";
+export { mapLimit } from "./util/map-limit.js";

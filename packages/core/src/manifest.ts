@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { CairnError } from "./errors.js";
+
+/**
+ * The manifest is the commit marker of a backup: written after the archive, it is what makes
+ * the backup exist. It never holds a secret.
+ */
+export const manifestSchema = z.object({
+  manifestVersion: z.literal(1),
+  id: z.string(),
+  job: z.string(),
+  /** The entry this backup holds, for jobs that make one backup per entry. */
+  entry: z.string().optional(),
+  /** The newest change inside that entry when it was backed up (ISO 8601). */
+  entryModified: z.string().optional(),
+  createdAt: z.string(),
+  host: z.string(),
+  source: z.string(),
+  archive: z.object({
+    key: z.string(),
+    format: z.enum(["zip", "tar", "tar.gz"]),
+    size: z.number().int().nonnegative(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  }),
+  entries: z.number().int().nonnegative(),
+  sourceBytes: z.number().int().nonnegative(),
+  tags: z.array(z.string()),
+  engine: z.object({ name: z.literal("cairn"), version: z.string() }),
+});
+
+export type Manifest = z.infer<typeof manifestSchema>;
+
+export function serializeManifest(manifest: Manifest): Buffer {
+  return Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, "utf8");
+}
+
+export function parseManifest(text: string, key: string): Manifest {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (cause) {
+    throw new CairnError("ARCHIVE_INVALID", `manifest ${key} is not valid JSON`, { cause });
+  }
+  const parsed = manifestSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new CairnError(
+      "ARCHIVE_INVALID",
+      `manifest ${key} is not a cairn manifest: ${parsed.error.issues[0]?.message}`,
+    );
+  }
+  return parsed.data;
+}

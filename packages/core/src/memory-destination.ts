@@ -1,0 +1,71 @@
+import { Readable } from "node:stream";
+import type { Destination, PutInfo, StoredObject } from "./contracts/destination.js";
+import { CairnError } from "./errors.js";
+
+export interface MemoryDestinationOptions {
+  /** Capacity in bytes: a put that would go past it fails with DESTINATION_QUOTA, as a full disk does. */
+  freeBytes?: number;
+}
+
+export interface MemoryDestination extends Destination {
+  /** The stored objects, for tests to inspect or tamper with. */
+  readonly objects: Map<string, { data: Buffer; modified: Date }>;
+}
+
+/**
+ * A destination that keeps objects in memory, honouring every obligation of the Destination
+ * contract. For tests of the pipeline and of plugins' callers; never for real backups.
+ */
+export function createMemoryDestination(options: MemoryDestinationOptions = {}): MemoryDestination {
+  const objects = new Map<string, { data: Buffer; modified: Date }>();
+  const used = () => [...objects.values()].reduce((sum, o) => sum + o.data.length, 0);
+  const capacity = options.freeBytes === undefined ? undefined : used() + options.freeBytes;
+
+  return {
+    objects,
+    async put(key: string, body: Readable, info: PutInfo): Promise<StoredObject> {
+      if (objects.has(key)) throw conflict(key);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of body) {
+        info.signal.throwIfAborted();
+        const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+        size += buffer.length;
+        if (capacity !== undefined && used() + size > capacity) {
+          body.destroy();
+          throw new CairnError("DESTINATION_QUOTA", `memory destination is full writing "${key}"`, {
+            hint: "free space at the destination or lower the retention limits",
+          });
+        }
+        chunks.push(buffer);
+      }
+      info.signal.throwIfAborted();
+      // Checked again at the end: the key may have been taken while this upload ran.
+      if (objects.has(key)) throw conflict(key);
+      const modified = new Date();
+      objects.set(key, { data: Buffer.concat(chunks), modified });
+      return { key, size, modified };
+    },
+    async *list(prefix: string) {
+      for (const [key, object] of [...objects]) {
+        if (key.startsWith(prefix)) yield { key, size: object.data.length, modified: object.modified };
+      }
+    },
+    async get(key: string) {
+      const object = objects.get(key);
+      if (!object) throw new CairnError("NOT_FOUND", `no object "${key}" in the memory destination`);
+      return Readable.from([object.data]);
+    },
+    async delete(key: string) {
+      objects.delete(key);
+    },
+    async freeSpace() {
+      return capacity === undefined ? Number.MAX_SAFE_INTEGER : capacity - used();
+    },
+    async close() {},
+  };
+}
+
+function conflict(key: string): CairnError {
+  return new CairnError("DESTINATION_CONFLICT", `"${key}" already exists in the memory destination`);
+}

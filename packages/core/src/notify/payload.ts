@@ -1,0 +1,61 @@
+import type { BackupResult } from "../pipeline/results.js";
+
+export type RunStatus = "ok" | "partial" | "failed";
+
+/** What a webhook receives and a notify command reads on stdin. Documented in docs/notifications.md. */
+export interface RunReport {
+  /** Bumped only when a field changes meaning or goes away. */
+  version: 1;
+  event: "run.finished";
+  job: string;
+  host: string;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string;
+  backups: {
+    id: string;
+    entry?: string;
+    status: RunStatus;
+    archiveBytes?: number;
+    sha256?: string;
+    error?: { code: string; message: string };
+    destinations: { name: string; status: string; error?: { code: string; message: string } }[];
+  }[];
+}
+
+/** ok when every backup is ok, failed when none got anywhere, partial in between. */
+export function overallStatus(results: readonly BackupResult[]): RunStatus {
+  if (results.length === 0 || results.every((r) => r.status === "ok")) return "ok";
+  if (results.every((r) => r.status === "failed")) return "failed";
+  return "partial";
+}
+
+export function buildReport(
+  job: string,
+  host: string,
+  started: Date,
+  finished: Date,
+  results: readonly BackupResult[],
+): RunReport {
+  return {
+    version: 1,
+    event: "run.finished",
+    job,
+    host,
+    status: overallStatus(results),
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    backups: results.map((r) => ({
+      id: r.id,
+      ...(r.entry === undefined ? {} : { entry: r.entry }),
+      status: r.status,
+      ...(r.archive ? { archiveBytes: r.archive.size, sha256: r.archive.sha256 } : {}),
+      ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}),
+      destinations: r.destinations.map((d) => ({
+        name: d.destination,
+        status: d.status,
+        ...(d.error ? { error: { code: d.error.code, message: d.error.message } } : {}),
+      })),
+    })),
+  };
+}

@@ -1,0 +1,135 @@
+import { Readable } from "node:stream";
+import { beforeEach, describe, expect, it } from "vitest";
+import { listBackups } from "../catalog/list-backups.js";
+import { silentLogger } from "../contracts/context.js";
+import { serializeManifest } from "../manifest.js";
+import { createMemoryDestination, type MemoryDestination } from "../memory-destination.js";
+import { archiveKey, manifestKey, newBackupId } from "../naming.js";
+import { applyRetention } from "./apply-retention.js";
+
+const signal = new AbortController().signal;
+const now = new Date("2026-11-22T12:00:00Z");
+
+/** Puts a complete backup of `bytes` bytes made `daysAgo` days before now. */
+async function seed(dest: MemoryDestination, daysAgo: number, bytes: number): Promise<string> {
+  const created = new Date(now.getTime() - daysAgo * 86_400_000);
+  const id = newBackupId("db", created);
+  const key = archiveKey("db", id, ".zip");
+  const data = Buffer.alloc(bytes, 1);
+  await dest.put(key, Readable.from([data]), { signal });
+  const manifest = {
+    manifestVersion: 1 as const,
+    id,
+    job: "db",
+    createdAt: created.toISOString(),
+    host: "test",
+    source: "test",
+    archive: { key, format: "zip" as const, size: bytes, sha256: "0".repeat(64) },
+    entries: 1,
+    sourceBytes: bytes,
+    tags: [],
+    engine: { name: "cairn" as const, version: "0" },
+  };
+  await dest.put(manifestKey("db", id), Readable.from([serializeManifest(manifest)]), { signal });
+  return id;
+}
+
+describe("applyRetention", () => {
+  let dest: MemoryDestination;
+  let ids: string[];
+
+  beforeEach(async () => {
+    dest = createMemoryDestination({ freeBytes: 10_000 });
+    ids = [];
+    for (let day = 0; day < 6; day++) ids.push(await seed(dest, day, 1000));
+  });
+
+  it("removes what the policy says, manifest and archive, and reports the space freed", async () => {
+    const run = await applyRetention(
+      dest,
+      "db",
+      { maxCount: 5 },
+      { now, timeZone: "UTC", dryRun: false, logger: silentLogger },
+    );
+    expect(run.removed).toEqual([ids[5]]);
+    expect(run.bytesFreed).toBe(1000);
+    const left = await listBackups(dest, "db");
+    expect(left.complete.map((b) => b.id)).toEqual(ids.slice(0, 5));
+    expect([...dest.objects.keys()].some((k) => k.includes(ids[5]!))).toBe(false);
+  });
+
+  it("deletes nothing on a dry run", async () => {
+    const run = await applyRetention(
+      dest,
+      "db",
+      { keepLast: 1 },
+      { now, timeZone: "UTC", dryRun: true, logger: silentLogger },
+    );
+    expect(run.remove).toHaveLength(5);
+    expect((await listBackups(dest, "db")).complete).toHaveLength(6);
+  });
+
+  it("removes the oldest until minFreeSpace is free, but never the newest", async () => {
+    // 6 backups of ~1.3 kB each (archive + manifest) leave ~2.4 kB of the 10 kB free.
+    const free = await dest.freeSpace!();
+    const run = await applyRetention(
+      dest,
+      "db",
+      { minFreeSpace: free + 2500 },
+      { now, timeZone: "UTC", dryRun: false, logger: silentLogger },
+    );
+    expect(run.removed).toEqual([ids[5], ids[4], ids[3]]);
+    expect(run.remove.every((r) => r.reasons[0]!.startsWith("under minFreeSpace"))).toBe(true);
+
+    const impossible = await applyRetention(
+      dest,
+      "db",
+      { minFreeSpace: "1TB" },
+      { now, timeZone: "UTC", dryRun: false, logger: silentLogger },
+    );
+    expect((await listBackups(dest, "db")).complete.map((b) => b.id)).toEqual([ids[0]]);
+    expect(impossible.notes.join(" ")).toMatch(/less than minFreeSpace 1TB/);
+  });
+
+  it("keeps the backup this run wrote even when another carries a later clock", async () => {
+    const future = await seed(dest, -30, 10);
+    const run = await applyRetention(
+      dest,
+      "db",
+      { keepLast: 1 },
+      { now, timeZone: "UTC", dryRun: false, logger: silentLogger, protect: [ids[0]!] },
+    );
+    expect(run.keep.map((k) => k.id)).toEqual([future, ids[0]]);
+  });
+
+  it("never counts or removes objects it did not make", async () => {
+    await dest.put("db/holiday-photos.zip", Readable.from([Buffer.from("mine")]), { signal });
+    await applyRetention(
+      dest,
+      "db",
+      { keepLast: 1 },
+      { now, timeZone: "UTC", dryRun: false, logger: silentLogger },
+    );
+    expect(dest.objects.has("db/holiday-photos.zip")).toBe(true);
+  });
+
+  it("passes on what deleting costs at the destination when it removes something", async () => {
+    const billed = Object.assign(dest, {
+      deletionNotice: async () => "soft delete keeps deleted objects for 7 days",
+    });
+    const none = await applyRetention(
+      billed,
+      "db",
+      {},
+      { now, timeZone: "UTC", dryRun: true, logger: silentLogger },
+    );
+    expect(none.notes.join(" ")).not.toMatch(/soft delete/);
+    const some = await applyRetention(
+      billed,
+      "db",
+      { keepLast: 2 },
+      { now, timeZone: "UTC", dryRun: true, logger: silentLogger },
+    );
+    expect(some.notes).toContain("soft delete keeps deleted objects for 7 days");
+  });
+});

@@ -1,0 +1,141 @@
+import { type BackupCatalog, type IncompleteUpload, listBackups } from "../catalog/list-backups.js";
+import type { Logger } from "../contracts/context.js";
+import type { Destination } from "../contracts/destination.js";
+import { formatBytes, parseSize, planRetention, type RetentionPolicy } from "../retention/index.js";
+import { type ErrorSummary, summarizeError } from "./outcome.js";
+
+/** An upload older than this without its manifest is not still running: it was cut off. */
+export const INCOMPLETE_UPLOAD_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+export interface PlannedBackup {
+  id: string;
+  time: Date;
+  size: number;
+  reasons: string[];
+}
+
+export interface RetentionRun {
+  keep: PlannedBackup[];
+  remove: PlannedBackup[];
+  /** Incomplete uploads old enough to be removed. */
+  staleIncomplete: IncompleteUpload[];
+  notes: string[];
+  /** What was actually deleted (empty on a dry run). */
+  removed: string[];
+  bytesFreed: number;
+  errors: ErrorSummary[];
+}
+
+export interface RetentionOptions {
+  now: Date;
+  timeZone: string;
+  dryRun: boolean;
+  logger: Logger;
+  catalog?: BackupCatalog;
+  /** Backup ids never to remove: the ones this run just wrote (their clock may be behind another's). */
+  protect?: readonly string[];
+}
+
+/**
+ * Plans and applies a job's retention at one destination. A backup is deleted manifest first,
+ * so that it stops counting as a backup before its archive goes.
+ */
+export async function applyRetention(
+  destination: Destination,
+  job: string,
+  policy: RetentionPolicy | undefined,
+  options: RetentionOptions,
+): Promise<RetentionRun> {
+  const catalog = options.catalog ?? (await listBackups(destination, job));
+  const byId = new Map(catalog.complete.map((b) => [b.id, b]));
+  const plan = planRetention(
+    catalog.complete.map((b) => ({ id: b.id, time: b.time, size: b.archive.size, tags: b.manifest.tags })),
+    policy ?? {},
+    { now: options.now, timeZone: options.timeZone, protect: options.protect ?? [] },
+  );
+  const toPlanned = (item: { id: string; reasons: string[] }): PlannedBackup => {
+    const backup = byId.get(item.id)!;
+    return { id: item.id, time: backup.time, size: backup.archive.size, reasons: item.reasons };
+  };
+  const run: RetentionRun = {
+    keep: plan.keep.map(toPlanned),
+    remove: plan.remove.map(toPlanned),
+    staleIncomplete: catalog.incomplete.filter(
+      (u) => options.now.getTime() - u.time.getTime() > INCOMPLETE_UPLOAD_MAX_AGE_MS,
+    ),
+    notes: plan.notes ?? [],
+    removed: [],
+    bytesFreed: 0,
+    errors: [],
+  };
+  if (policy?.minFreeSpace !== undefined) {
+    await makeFreeSpace(
+      destination,
+      run,
+      parseSize(policy.minFreeSpace),
+      String(policy.minFreeSpace),
+      options,
+    );
+  }
+  if ((run.remove.length > 0 || run.staleIncomplete.length > 0) && destination.deletionNotice) {
+    const notice = await destination.deletionNotice().catch(() => undefined);
+    if (notice) run.notes.push(notice);
+  }
+  if (options.dryRun) return run;
+
+  // Oldest first: a prune cut short leaves the newest backups, not a gap in the middle.
+  for (const item of [...run.remove].reverse()) {
+    const backup = byId.get(item.id)!;
+    try {
+      await destination.delete(backup.manifestKey);
+      await destination.delete(backup.archive.key);
+      run.removed.push(item.id);
+      run.bytesFreed += item.size;
+      options.logger.info(`removed backup ${item.id}`, { reasons: item.reasons });
+    } catch (error) {
+      run.errors.push(summarizeError(error));
+    }
+  }
+  for (const upload of run.staleIncomplete) {
+    try {
+      for (const key of upload.keys) await destination.delete(key);
+      run.bytesFreed += upload.size;
+    } catch (error) {
+      run.errors.push(summarizeError(error));
+    }
+  }
+  return run;
+}
+
+/**
+ * `minFreeSpace`: after the policy's own removals, removes the oldest kept backups until the
+ * destination would report at least `needed` bytes free. Never the newest, never a protected one.
+ */
+async function makeFreeSpace(
+  destination: Destination,
+  run: RetentionRun,
+  needed: number,
+  spelled: string,
+  options: RetentionOptions,
+): Promise<void> {
+  if (!destination.freeSpace) {
+    run.notes.push("minFreeSpace is set, but this destination cannot tell its free space");
+    return;
+  }
+  const free = await destination.freeSpace();
+  let expected = free + run.remove.reduce((sum, b) => sum + b.size, 0);
+  const protect = new Set(options.protect ?? []);
+  while (expected < needed && run.keep.length > 1) {
+    const index = run.keep.findLastIndex((b, i) => i > 0 && !protect.has(b.id));
+    if (index < 0) break;
+    const [oldest] = run.keep.splice(index, 1);
+    run.remove.push({ ...oldest!, reasons: [`under minFreeSpace ${spelled}`] });
+    expected += oldest!.size;
+  }
+  run.remove.sort((a, b) => b.time.getTime() - a.time.getTime());
+  if (expected < needed) {
+    run.notes.push(
+      `only ${formatBytes(expected)} will be free after this prune, less than minFreeSpace ${spelled}; the newest backup is never removed`,
+    );
+  }
+}

@@ -1,0 +1,35 @@
+import type { CairnConfig, ConfiguredDestination } from "../config/load.js";
+import type { Logger } from "../contracts/context.js";
+import type { Destination } from "../contracts/destination.js";
+import { checkCapabilities } from "../define.js";
+
+export interface OpenDestination {
+  name: string;
+  configured: ConfiguredDestination;
+  destination: Destination;
+}
+
+/** Creates a configured destination and checks that it has what its plugin declares. */
+export async function openDestination(
+  config: CairnConfig,
+  name: string,
+  logger: Logger,
+): Promise<OpenDestination> {
+  const configured = config.destinations.get(name);
+  if (!configured) throw new Error(`destination "${name}" is not configured`);
+  const destination = await configured.plugin.create(configured.options, {
+    logger,
+    baseDir: config.baseDir,
+    name,
+  });
+  checkCapabilities(configured.plugin.type, configured.plugin.capabilities, destination);
+  return { name, configured, destination };
+}
+
+export async function closeQuietly(open: OpenDestination, logger: Logger): Promise<void> {
+  try {
+    await open.destination.close();
+  } catch (error) {
+    logger.warn(`closing destination ${open.name} failed`, { error: (error as Error).message });
+  }
+}

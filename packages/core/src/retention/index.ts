@@ -1,0 +1,11 @@
+export { bucketKey, isoWeek, type Period } from "./buckets.js";
+export { type CalendarDuration, formatDuration, parseDuration } from "./duration.js";
+export {
+  type PlanItem,
+  planRetention,
+  type RetentionCandidate,
+  type RetentionPlan,
+  type RetentionPlanOptions,
+} from "./plan.js";
+export { type RetentionCount, type RetentionPolicy, retentionPolicySchema } from "./policy.js";
+export { formatBytes, parseSize } from "./size.js";

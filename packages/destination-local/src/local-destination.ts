@@ -1,0 +1,177 @@
+import { randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { link, lstat, open, readdir, rm, stat, statfs, unlink } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { CairnError, type Destination, type PutInfo, type StoredObject } from "@cairn/core";
+import { ensureFolder } from "./ensure-folder.js";
+import { localError } from "./errors.js";
+
+/** Uploads in progress are written under this name first; they are never listed. */
+const PARTIAL = /^\.[^/]*\.[0-9a-f]{12}\.partial$/;
+/** A temporary file this old belongs to an upload that was killed, not to one still running. */
+const STALE_PARTIAL_MS = 24 * 60 * 60 * 1000;
+
+/** Removes what killed uploads left in a folder; only cairn's own temporary names are touched. */
+async function removeStalePartials(folder: string): Promise<void> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const now = Date.now();
+  for (const name of names) {
+    if (!PARTIAL.test(name)) continue;
+    const full = join(folder, name);
+    const stats = await lstat(full).catch(() => undefined);
+    if (stats?.isFile() && now - stats.mtimeMs > STALE_PARTIAL_MS) await rm(full, { force: true });
+  }
+}
+
+/**
+ * Backups in a folder on a local or mounted disk. A put writes `.<name>.<random>.partial` beside
+ * the final name, flushes it to disk, then links it to the final name, which fails if the name
+ * exists: until then nothing is visible under the key, and nothing is ever overwritten.
+ */
+export function createLocalDestination(path: string): Destination {
+  // Keys are checked against the absolute root, so a relative path must be made absolute first.
+  const root = resolve(path);
+  const pathOf = (key: string): string => {
+    const full = resolve(root, ...key.split("/"));
+    if (key === "" || key.startsWith("/") || key.split("/").includes("..") || !full.startsWith(root + sep)) {
+      throw new CairnError("INTERNAL", `key "${key}" would leave the destination folder ${root}`);
+    }
+    return full;
+  };
+
+  return {
+    async put(key: string, body: Readable, info: PutInfo): Promise<StoredObject> {
+      const target = pathOf(key);
+      const folder = dirname(target);
+      const partial = join(
+        folder,
+        `.${target.slice(folder.length + 1)}.${randomBytes(6).toString("hex")}.partial`,
+      );
+      try {
+        await ensureFolder(folder);
+        await removeStalePartials(folder);
+        if (await exists(target)) throw conflict(key, root);
+        // `wx`: a fresh file of our own; `flush`: its bytes are on the disk before it is named.
+        await pipeline(
+          body,
+          createWriteStream(partial, { flags: "wx", flush: true, highWaterMark: 1024 * 1024 }),
+          {
+            signal: info.signal,
+          },
+        );
+        // link() refuses an existing name, where rename() would silently replace it.
+        await link(partial, target).catch((error: NodeJS.ErrnoException) => {
+          throw error.code === "EEXIST" ? conflict(key, root) : error;
+        });
+        await unlink(partial);
+        await syncFolder(folder);
+        const stats = await stat(target);
+        return { key, size: stats.size, modified: stats.mtime };
+      } catch (error) {
+        body.destroy();
+        await rm(partial, { force: true }).catch(() => {});
+        if (info.signal.aborted) throw info.signal.reason instanceof Error ? info.signal.reason : error;
+        throw localError(error, `write ${key}`, root);
+      }
+    },
+
+    async *list(prefix: string) {
+      const start = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : "";
+      const folder = start ? pathOf(start) : root;
+      for await (const object of walk(folder, root)) {
+        if (object.key.startsWith(prefix)) yield object;
+      }
+    },
+
+    async get(key: string, options: { signal: AbortSignal }): Promise<Readable> {
+      const full = pathOf(key);
+      try {
+        const handle = await open(full, "r");
+        return createReadStream("", { fd: handle, highWaterMark: 1024 * 1024, signal: options.signal });
+      } catch (error) {
+        if (
+          (error as NodeJS.ErrnoException).code === "ENOENT" ||
+          (error as NodeJS.ErrnoException).code === "ENOTDIR"
+        ) {
+          throw new CairnError("NOT_FOUND", `no ${key} in ${root}`);
+        }
+        throw localError(error, `read ${key}`, root);
+      }
+    },
+
+    async delete(key: string): Promise<void> {
+      try {
+        await unlink(pathOf(key));
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "ENOENT" || code === "ENOTDIR") return;
+        throw localError(error, `delete ${key}`, root);
+      }
+    },
+
+    async freeSpace(): Promise<number> {
+      try {
+        const fs = await statfs(await nearestExisting(root));
+        return fs.bavail * fs.bsize;
+      } catch (error) {
+        throw localError(error, "read the free space", root);
+      }
+    },
+
+    async close() {},
+  };
+}
+
+async function* walk(folder: string, root: string): AsyncGenerator<StoredObject> {
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return;
+    throw localError(error, "list", root);
+  }
+  for (const name of names.sort()) {
+    if (PARTIAL.test(name)) continue;
+    const full = join(folder, name);
+    const stats = await lstat(full).catch(() => undefined);
+    if (!stats) continue;
+    if (stats.isDirectory()) yield* walk(full, root);
+    else if (stats.isFile()) {
+      yield { key: relative(root, full).split(sep).join("/"), size: stats.size, modified: stats.mtime };
+    }
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function nearestExisting(path: string): Promise<string> {
+  let at = path;
+  while (!(await exists(at)) && dirname(at) !== at) at = dirname(at);
+  return at;
+}
+
+/** Makes the new name itself durable, not only the file's bytes. */
+async function syncFolder(folder: string): Promise<void> {
+  if (process.platform === "win32") return;
+  const handle = await open(folder, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function conflict(key: string, root: string): CairnError {
+  return new CairnError(
+    "DESTINATION_CONFLICT",
+    `${key} already exists in ${root}; cairn never overwrites a backup`,
+  );
+}

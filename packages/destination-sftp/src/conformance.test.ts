@@ -1,0 +1,18 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { silentLogger } from "@cairn/core";
+import { describeDestination } from "@cairn/testkit";
+import { startSshd } from "@cairn/testkit/sshd";
+import { optionsFor } from "./__fixtures__/server.js";
+import { createSftpDestination } from "./destination.js";
+
+describeDestination("sftp (OpenSSH sshd)", async () => {
+  const server = await startSshd();
+  const baseDir = await mkdtemp(`${tmpdir()}/cairn-sftp-base-`);
+  const destination = createSftpDestination(optionsFor(server), {
+    logger: silentLogger,
+    baseDir,
+    name: "sshd",
+  });
+  return { destination, cleanup: () => server.stop() };
+});

@@ -1,0 +1,104 @@
+import { Readable } from "node:stream";
+import type { SFTPWrapper } from "ssh2";
+import { SFTP_STATUS } from "./errors.js";
+import { closeHandle, open } from "./sftp-calls.js";
+
+/** Bytes per read request; every SFTP server answers at least 32 KiB per read. */
+const READ_SIZE = 32 * 1024;
+
+export interface ReadOptions {
+  /** Read requests outstanding; a restore over a link with latency needs many, like an upload. */
+  readsInFlight: number;
+  /** Settles when the connection drops, so a read that will never be answered fails the stream. */
+  lost: Promise<Error>;
+  /** Turns an SFTP error into the error the stream is destroyed with. */
+  mapError: (error: unknown) => Error;
+}
+
+/**
+ * A file of known size as a stream, with several reads in flight and the chunks pushed in
+ * order. ssh2's own createReadStream waits for each read before asking for the next one.
+ * Memory stays below readsInFlight × 32 KiB plus the stream's buffer.
+ */
+export function readStream(sftp: SFTPWrapper, path: string, size: number, options: ReadOptions): Readable {
+  let handle: Buffer | undefined;
+  let nextOffset = 0;
+  const queue: Promise<Buffer>[] = [];
+  const lost = options.lost.then((error) => Promise.reject(error));
+  lost.catch(() => undefined);
+
+  const readAt = async (offset: number, length: number): Promise<Buffer> => {
+    const buffer = Buffer.allocUnsafe(length);
+    let filled = 0;
+    // A server may answer with fewer bytes than asked; ask again for the rest.
+    while (filled < length) {
+      const got = await Promise.race([
+        readInto(sftp, handle as Buffer, buffer, filled, length - filled, offset + filled),
+        lost,
+      ]);
+      if (got === 0) break;
+      filled += got;
+    }
+    return buffer.subarray(0, filled);
+  };
+
+  return new Readable({
+    construct(callback) {
+      open(sftp, path, "r").then(
+        (opened) => {
+          handle = opened;
+          callback();
+        },
+        (error: unknown) => callback(options.mapError(error)),
+      );
+    },
+    read() {
+      while (queue.length < options.readsInFlight && nextOffset < size) {
+        const length = Math.min(READ_SIZE, size - nextOffset);
+        const request = readAt(nextOffset, length);
+        request.catch(() => undefined);
+        queue.push(request);
+        nextOffset += length;
+      }
+      const head = queue.shift();
+      if (!head) {
+        this.push(null);
+        return;
+      }
+      head.then(
+        (chunk) => {
+          if (chunk.length === 0)
+            this.destroy(options.mapError(new Error(`${path} ended before its ${size} bytes`)));
+          else this.push(chunk);
+        },
+        (error: unknown) => this.destroy(options.mapError(error)),
+      );
+    },
+    destroy(error, callback) {
+      const opened = handle;
+      handle = undefined;
+      if (!opened) return callback(error);
+      Promise.race([closeHandle(sftp, opened), lost]).then(
+        () => callback(error),
+        () => callback(error),
+      );
+    },
+  });
+}
+
+function readInto(
+  sftp: SFTPWrapper,
+  handle: Buffer,
+  buffer: Buffer,
+  offset: number,
+  length: number,
+  position: number,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    sftp.read(handle, buffer, offset, length, position, (error, bytesRead) => {
+      if (error && (error as { code?: unknown }).code === SFTP_STATUS.EOF) resolve(0);
+      else if (error) reject(error);
+      else resolve(bytesRead);
+    });
+  });
+}

@@ -1,0 +1,99 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buffer } from "node:stream/consumers";
+import { archivers } from "@cairn/archiver";
+import {
+  createMemoryDestination,
+  defineDestination,
+  listBackups,
+  PLUGIN_API_VERSION,
+  PluginRegistry,
+  parseConfig,
+  runBackup,
+  silentLogger,
+} from "@cairn/core";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import commandSource from "./index.js";
+
+const ctx = { signal: new AbortController().signal, logger: silentLogger };
+
+/** The whole way, as `cairn backup` goes: config, runJob, the real tar writer, a destination. */
+describe("a command source in a backup job", () => {
+  let dir: string;
+  let store: ReturnType<typeof createMemoryDestination>;
+  let registry: PluginRegistry;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "cairn-command-job-"));
+    store = createMemoryDestination();
+    registry = new PluginRegistry({
+      destinations: [
+        defineDestination({
+          type: "memory",
+          apiVersion: PLUGIN_API_VERSION,
+          options: z.strictObject({}),
+          capabilities: { atomicPut: true, delete: true, freeSpace: true },
+          create: () => store,
+        }),
+      ],
+      sources: [commandSource],
+      archivers,
+    });
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function run(command: string, format = "tar") {
+    const config = await parseConfig(
+      `
+stateDir: ./state
+destinations:
+  mem: { type: memory }
+jobs:
+  dump:
+    source: { type: command, command: ${JSON.stringify(command)}, name: dump.bin }
+    archive: { format: ${format} }
+    destinations: [mem]
+`,
+      join(dir, "cairn.config.yaml"),
+      registry,
+    );
+    return runBackup({
+      config,
+      job: config.jobs.get("dump")!,
+      registry,
+      logger: silentLogger,
+      engineVersion: "0.0.0-test",
+    });
+  }
+
+  for (const format of ["tar", "zip"]) {
+    it(`stores the command's output as one ${format} entry that reads back byte for byte`, async () => {
+      const result = await run("head -c 3000000 /dev/urandom | tee out.bin; cat out.bin", format);
+      expect(result.status).toBe("ok");
+      const [backup] = (await listBackups(store, "dump")).complete;
+      const archive = await store.get(backup!.archive.key, ctx);
+      const read = [];
+      for await (const entry of archivers[format as "tar"]({}).read(archive, ctx)) {
+        read.push({ path: entry.path, bytes: entry.content ? await buffer(entry.content) : undefined });
+      }
+      expect(read.map((e) => [e.path, e.bytes?.length])).toEqual([["dump.bin", 6_000_000]]);
+      expect(read[0]!.bytes!.subarray(0, 3_000_000)).toEqual(read[0]!.bytes!.subarray(3_000_000));
+    });
+  }
+
+  it("keeps nothing of a failing command, fails with its stderr tail, and keeps the earlier backup", async () => {
+    const first = await run("echo fine");
+    expect(first.status).toBe("ok");
+    const failed = await run("echo half an archive; echo 'redis-cli: connection refused' >&2; exit 1");
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatchObject({ code: "SOURCE_UNREADABLE" });
+    expect(failed.error!.message).toContain("redis-cli: connection refused");
+    const catalog = await listBackups(store, "dump");
+    expect(catalog.complete.map((b) => b.id)).toEqual([first.id]);
+    expect(catalog.incomplete).toHaveLength(0);
+  });
+});

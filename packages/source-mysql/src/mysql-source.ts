@@ -1,0 +1,82 @@
+import { writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { CairnError, defineSource, expandHome, PLUGIN_API_VERSION, type Source } from "@cairn/core";
+import {
+  createSpooledSource,
+  entryNameFrom,
+  findExecutable,
+  redactValues,
+  spoolCommand,
+} from "@cairn/source-command";
+import { type MysqlSourceOptions, mysqlSourceOptions } from "./mysql-options.js";
+import { passwordOptionFile } from "./option-file.js";
+
+const PROGRAMS = ["mariadb-dump", "mysqldump"];
+const INSTALL_HINT =
+  "install the MariaDB client tools (Debian/Ubuntu: apt-get install mariadb-client; macOS: brew install mariadb), or set the source's binary option";
+
+/** A MariaDB or MySQL database (or all of them) as one SQL file, read in one consistent transaction. */
+export const mysqlSource = defineSource({
+  type: "mysql",
+  apiVersion: PLUGIN_API_VERSION,
+  options: mysqlSourceOptions,
+  secrets: ["password"],
+  create(options, ctx) {
+    return createMysqlSource(options, ctx.baseDir);
+  },
+});
+
+export function createMysqlSource(options: MysqlSourceOptions, baseDir = process.cwd()): Source {
+  const redact = redactValues([options.password]);
+  const where = `${options.user ? `${options.user}@` : ""}${options.host ?? "localhost"}${options.port ? `:${options.port}` : ""}`;
+  const what = options.all ? `all databases at ${where}` : `${where}/${options.database}`;
+  return createSpooledSource({
+    describe: () => `mysql ${what}`,
+    entryName: options.name ?? (options.all ? "all-databases.sql" : entryNameFrom(options.database!, ".sql")),
+    tempDir: options.tempDir && resolve(baseDir, expandHome(options.tempDir)),
+    tempPrefix: "mysql",
+    async produce(to, dir, ctx) {
+      const binary = await findExecutable(
+        options.binary ? [resolve(baseDir, expandHome(options.binary))] : PROGRAMS,
+      );
+      if (!binary) {
+        throw new CairnError(
+          "SOURCE_UNREADABLE",
+          `${options.binary ?? PROGRAMS.join(" or ")} was not found on the PATH`,
+          {
+            hint: INSTALL_HINT,
+          },
+        );
+      }
+      const args: string[] = [];
+      if (options.password !== undefined) {
+        const file = join(dir, "client.cnf");
+        await writeFile(file, passwordOptionFile(options.password), { mode: 0o600 });
+        // Must come first: the client tools only accept it as the first argument.
+        args.push(`--defaults-extra-file=${file}`);
+      }
+      args.push(
+        // One consistent snapshot of InnoDB tables without locking out writers.
+        "--single-transaction",
+        "--routines",
+        "--triggers",
+        ...(options.host ? [`--host=${options.host}`] : []),
+        ...(options.port ? [`--port=${options.port}`] : []),
+        ...(options.user ? [`--user=${options.user}`] : []),
+        ...(options.args ?? []),
+        // `--` ends the options: a database named like an option stays a name.
+        ...(options.all ? ["--all-databases"] : ["--", options.database!]),
+      );
+      await spoolCommand({
+        label: binary.split(/[\\/]/).pop() ?? "mysqldump",
+        file: binary,
+        args,
+        signal: ctx.signal,
+        to,
+        redact,
+        hint: `check the connection (${what}) with the mariadb or mysql client, and the user's privileges (SELECT, SHOW VIEW, TRIGGER, LOCK TABLES)`,
+      });
+      return undefined;
+    },
+  });
+}

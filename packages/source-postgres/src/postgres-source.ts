@@ -1,0 +1,77 @@
+import { writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { CairnError, defineSource, expandHome, PLUGIN_API_VERSION, type Source } from "@cairn/core";
+import {
+  createSpooledSource,
+  entryNameFrom,
+  findExecutable,
+  redactValues,
+  spoolCommand,
+} from "@cairn/source-command";
+import { pgpassLine, resolveConnection } from "./connection.js";
+import { type PostgresSourceOptions, postgresSourceOptions } from "./postgres-options.js";
+
+const INSTALL_HINT =
+  "install the PostgreSQL client tools (Debian/Ubuntu: apt-get install postgresql-client; macOS: brew install libpq, then put $(brew --prefix libpq)/bin on the PATH), or set the source's binary option";
+
+/** A PostgreSQL database (pg_dump, custom format) or a whole cluster (pg_dumpall, plain SQL). */
+export const postgresSource = defineSource({
+  type: "postgres",
+  apiVersion: PLUGIN_API_VERSION,
+  options: postgresSourceOptions,
+  secrets: ["password", "url"],
+  create(options, ctx) {
+    return createPostgresSource(options, ctx.baseDir);
+  },
+});
+
+export function createPostgresSource(options: PostgresSourceOptions, baseDir = process.cwd()): Source {
+  const connection = resolveConnection(options);
+  const program = options.all ? "pg_dumpall" : "pg_dump";
+  const redact = redactValues([connection.password, options.url]);
+  const what = options.all ? `cluster at ${connection.display}` : connection.display;
+  return createSpooledSource({
+    describe: () => `postgres ${redact(what)}`,
+    entryName: options.name ?? (options.all ? "pg_dumpall.sql" : entryNameFrom(connection.database, ".dump")),
+    tempDir: options.tempDir && resolve(baseDir, expandHome(options.tempDir)),
+    tempPrefix: "postgres",
+    async produce(to, dir, ctx) {
+      const binary = await findExecutable([
+        options.binary ? resolve(baseDir, expandHome(options.binary)) : program,
+      ]);
+      if (!binary) {
+        throw new CairnError("SOURCE_UNREADABLE", `${options.binary ?? program} was not found on the PATH`, {
+          hint: INSTALL_HINT,
+        });
+      }
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      if (connection.password !== undefined) {
+        // A private password file, not PGPASSWORD: the environment is inherited and shows in /proc.
+        const passfile = join(dir, "pgpass");
+        await writeFile(passfile, pgpassLine(connection.password), { mode: 0o600 });
+        env.PGPASSFILE = passfile;
+        delete env.PGPASSWORD;
+      }
+      const args = [
+        // Never prompt: with no terminal a prompt would hang the backup.
+        "--no-password",
+        ...(options.all ? [] : ["--format=custom"]),
+        ...connection.args,
+        ...(options.all && options.database ? [`--database=${options.database}`] : []),
+        ...(!options.all && options.database ? [`--dbname=${options.database}`] : []),
+        ...(options.args ?? []),
+      ];
+      await spoolCommand({
+        label: program,
+        file: binary,
+        args,
+        env,
+        signal: ctx.signal,
+        to,
+        redact,
+        hint: `check the connection (${redact(connection.display)}) with psql, and that the user may read every table`,
+      });
+      return undefined;
+    },
+  });
+}

@@ -1,0 +1,47 @@
+import { stat } from "node:fs/promises";
+import { basename, resolve } from "node:path";
+import { CairnError, defineSource, expandHome, PLUGIN_API_VERSION, type Source } from "@cairn/core";
+import { createSpooledSource } from "@cairn/source-command";
+import { checkIntegrity, snapshotDatabase } from "./snapshot.js";
+import { type SqliteSourceOptions, sqliteSourceOptions } from "./sqlite-options.js";
+
+/** An SQLite database as one file: a consistent snapshot, checked before it is shipped. */
+export const sqliteSource = defineSource({
+  type: "sqlite",
+  apiVersion: PLUGIN_API_VERSION,
+  options: sqliteSourceOptions,
+  create(options, ctx) {
+    return createSqliteSource(options, ctx.baseDir);
+  },
+});
+
+export function createSqliteSource(options: SqliteSourceOptions, baseDir = process.cwd()): Source {
+  const path = resolve(baseDir, expandHome(options.path));
+  return createSpooledSource({
+    describe: () => `sqlite ${path}`,
+    entryName: options.name ?? basename(path),
+    tempDir: options.tempDir && resolve(baseDir, expandHome(options.tempDir)),
+    tempPrefix: "sqlite",
+    async produce(to) {
+      const original = await stat(path).catch((cause: NodeJS.ErrnoException) => {
+        if (cause.code === "ENOENT") {
+          throw new CairnError("SOURCE_NOT_FOUND", `SQLite database ${path} does not exist`, {
+            cause,
+            hint: "check the job's source.path (relative paths are relative to the config file)",
+          });
+        }
+        throw new CairnError("SOURCE_UNREADABLE", `cannot read SQLite database ${path}: ${cause.code}`, {
+          cause,
+        });
+      });
+      if (!original.isFile()) {
+        throw new CairnError("SOURCE_UNREADABLE", `${path} is not a file, so not an SQLite database`, {
+          hint: "source.path names the database file itself (the path source takes folders)",
+        });
+      }
+      await snapshotDatabase(path, to);
+      checkIntegrity(to, path);
+      return { mtime: original.mtime, mode: original.mode & 0o7777 };
+    },
+  });
+}

@@ -1,0 +1,14 @@
+export {
+  type DescribeDestinationOptions,
+  type DestinationUnderTest,
+  describeDestination,
+} from "./conformance/describe-destination.js";
+export {
+  abortAfter,
+  bufferStream,
+  collect,
+  failingStream,
+  randomStream,
+  sha256OfStream,
+} from "./faults/streams.js";
+export { tempDir, withTempDir } from "./temp-dir.js";
