@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { request as httpRequest, createServer, type Server } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tempDir } from "@cairn/testkit";
 import S3rver from "s3rver";
@@ -58,6 +60,41 @@ export async function startTestS3(bucket: string): Promise<TestS3> {
     async stop() {
       await new Promise((resolve) => proxy.close(resolve));
       await s3.close();
+      await dir.remove();
+    },
+  };
+}
+
+/**
+ * s3rver alone, through its own CLI in a child process, for tests that measure this process's memory:
+ * an in-process server would count its own buffers against the destination.
+ */
+export async function startS3InChildProcess(bucket: string): Promise<TestS3> {
+  const dir = await tempDir("cairn-s3rver-");
+  const cli = createRequire(import.meta.url).resolve("s3rver/bin/s3rver.js");
+  const server = spawn(
+    process.execPath,
+    ["--openssl-legacy-provider", cli, "-d", dir.path, "-a", "127.0.0.1", "-p", "0", "--configure-bucket", bucket],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (127\.0\.0\.1:\d+)/.exec(output);
+      if (match) resolve(`http://${match[1]}`);
+    };
+    server.stdout?.on("data", collect);
+    server.stderr?.on("data", collect);
+    server.once("exit", () => reject(new Error(`s3rver did not start: ${output}`)));
+  });
+  return {
+    endpoint,
+    directory: dir.path,
+    async stop() {
+      const exited = new Promise((resolve) => server.once("exit", resolve));
+      server.kill("SIGTERM");
+      await exited;
       await dir.remove();
     },
   };
