@@ -21,6 +21,10 @@ export function registerRun(program: Command, run: Runner): void {
       "on SIGTERM or Ctrl-C, let a backup under way finish for this long before aborting it",
       "0s",
     )
+    .option(
+      "--metrics <address>",
+      "serve Prometheus metrics at /metrics on this address, e.g. :9464 or 127.0.0.1:9464",
+    )
     .addHelpText(
       "after",
       `
@@ -31,7 +35,8 @@ stops: a backup under way is aborted (after --grace), and an aborted backup neve
 
 Examples:
   cairn run                             in a terminal, or as a systemd service
-  cairn run --grace 10m --log-format json`,
+  cairn run --grace 10m --log-format json
+  cairn run --metrics :9464             Prometheus scrapes http://<host>:9464/metrics`,
     )
     .action(run((session, options: RunOptions) => runScheduled(session, options)));
 }
@@ -52,7 +57,7 @@ async function runScheduled(session: Session, options: RunOptions): Promise<Exit
   }
   const logger = session.logger;
   const metrics = options.metrics === undefined ? undefined : new RunMetrics();
-  const exposed = metrics && options.metrics ? await metrics.serve(options.metrics) : undefined;
+  const exposed = metrics && options.metrics !== undefined ? await metrics.serve(options.metrics) : undefined;
   if (exposed) session.note(`metrics at http://${exposed.address}/metrics`);
   const scheduler = startScheduler({
     jobs,
@@ -67,6 +72,7 @@ async function runScheduled(session: Session, options: RunOptions): Promise<Exit
         engineVersion: VERSION,
         signal,
       });
+      metrics?.record(job.name, results);
       for (const result of results) {
         const where = result.destinations.map((d) => `${d.destination} ${d.status}`).join(", ");
         const size = result.archive ? `, ${formatBytes(result.archive.size)}` : "";

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { BackupResult } from "@cairn/core";
+import { type BackupResult, CairnError } from "@cairn/core";
 import { Counter, Gauge, Registry } from "prom-client";
 
 /** What `cairn run --metrics` exposes for Prometheus, per job and destination. */
@@ -46,9 +46,7 @@ export class RunMetrics {
 
   /** Serves /metrics on `listen` (`:9464`, `127.0.0.1:9464`); resolves with the address it got. */
   async serve(listen: string): Promise<{ server: Server; address: string }> {
-    const at = listen.lastIndexOf(":");
-    const host = at > 0 ? listen.slice(0, at) : "0.0.0.0";
-    const port = Number(listen.slice(at + 1));
+    const { host, port } = parseListenAddress(listen);
     const server = createServer(async (req, res) => {
       if (req.url !== "/metrics") {
         res.writeHead(404).end();
@@ -58,10 +56,32 @@ export class RunMetrics {
       res.end(await this.registry.metrics());
     });
     await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
+      server.once("error", (error: NodeJS.ErrnoException) =>
+        reject(
+          new CairnError("USAGE", `cannot serve metrics on ${listen}: ${error.code ?? error.message}`, {
+            hint:
+              error.code === "EADDRINUSE"
+                ? "another program listens on that port; pick another with --metrics"
+                : "give a local address and a free port, e.g. --metrics 127.0.0.1:9464",
+          }),
+        ),
+      );
       server.listen(port, host, resolve);
     });
     const address = server.address() as AddressInfo;
-    return { server, address: `${address.address}:${address.port}` };
+    const shown = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    return { server, address: `${shown}:${address.port}` };
   }
+}
+
+/** `:9464` (every interface), `127.0.0.1:9464`, `[::1]:9464` or `localhost:9464`. */
+export function parseListenAddress(listen: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(listen.trim());
+  const port = match ? Number(match[3]) : Number.NaN;
+  if (!match || port > 65535) {
+    throw new CairnError("USAGE", `--metrics ${listen} is not an address to listen on`, {
+      hint: "give [host]:port, e.g. :9464 or 127.0.0.1:9464",
+    });
+  }
+  return { host: match[1] ?? (match[2] || "0.0.0.0"), port };
 }
