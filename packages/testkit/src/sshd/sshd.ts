@@ -52,7 +52,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdServer> 
   if (!existsSync(SSHD_BINARY)) {
     throw new Error(`${SSHD_BINARY} not found: run \`apt-get install openssh-server openssh-client\``);
   }
-  const user = await ensureTestUser(options.passwordAuthentication === true);
+  const user = await ensureTestUser();
   const tempDir = await mkdtemp(join(tmpdir(), "cairn-sshd-"));
   // mkdtemp makes 0700; the unprivileged test user must reach its keys and data below it.
   await chmod(tempDir, 0o755);

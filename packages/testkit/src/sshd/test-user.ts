@@ -22,7 +22,7 @@ export interface TestUser {
  * a permission-denied test would pass for the wrong reason; it also makes password
  * authentication testable. Anyone else logs in as themselves with keys only.
  */
-export async function ensureTestUser(setPassword: boolean): Promise<TestUser> {
+export async function ensureTestUser(): Promise<TestUser> {
   const me = userInfo();
   if (me.uid !== 0) return { name: me.username, uid: me.uid, gid: me.gid, password: undefined };
   // Test files start harnesses in parallel: /etc/passwd and /etc/shadow may be locked for a moment.
@@ -38,7 +38,9 @@ export async function ensureTestUser(setPassword: boolean): Promise<TestUser> {
       }
     }
   });
-  if (setPassword) await retry(() => chpasswd(`${TEST_USER}:${TEST_PASSWORD}`));
+  // Always set: useradd leaves the account locked ("!" in /etc/shadow), and sshd without PAM
+  // refuses every login to a locked account, keys included.
+  await retry(() => chpasswd(`${TEST_USER}:${TEST_PASSWORD}`));
   const uid = Number((await run("id", ["-u", TEST_USER])).stdout.trim());
   const gid = Number((await run("id", ["-g", TEST_USER])).stdout.trim());
   return { name: TEST_USER, uid, gid, password: TEST_PASSWORD };
