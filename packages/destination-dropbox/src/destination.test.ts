@@ -244,7 +244,8 @@ describe("Dropbox destination on the emulator, through the dropbox SDK", () => {
     expect(keys).toHaveLength(2050);
     expect(new Set(keys).size).toBe(2050);
     expect(account.emu.calls.some((c) => c.route === "files/list_folder/continue")).toBe(true);
-  });
+    // 2,050 files written to the emulator's disk first: seconds on a loaded machine.
+  }, 60_000);
 
   it("deletes many keys with delete_batch, polling until done; missing keys count as deleted", async () => {
     account = await emulatedAccount();
