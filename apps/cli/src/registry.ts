@@ -1,9 +1,9 @@
 import { archivers } from "@cairn/archiver";
 import { PluginRegistry, pathSource } from "@cairn/core";
-import dropbox from "@cairn/destination-dropbox";
-import gcs from "@cairn/destination-gcs";
+import dropbox from "@cairn/destination-dropbox/plugin";
+import gcs from "@cairn/destination-gcs/plugin";
 import local from "@cairn/destination-local";
-import sftp from "@cairn/destination-sftp";
+import sftp from "@cairn/destination-sftp/plugin";
 import command from "@cairn/source-command";
 import mysql from "@cairn/source-mysql";
 import postgres from "@cairn/source-postgres";

@@ -1,4 +1,3 @@
-import { dropboxAuthFlow } from "@cairn/destination-dropbox";
 import type { Command } from "commander";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { Session } from "../session.js";
@@ -24,6 +23,7 @@ out of the config file itself: put it in an environment variable or a file and r
 
 async function dropbox(session: Session, appKey: string): Promise<ExitCode> {
   const baseUrl = session.io.env.CAIRN_DROPBOX_API_BASE_URL;
+  const { dropboxAuthFlow } = await import("@cairn/destination-dropbox");
   await dropboxAuthFlow({
     appKey,
     input: session.io.stdin ?? process.stdin,

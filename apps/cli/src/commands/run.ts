@@ -1,7 +1,6 @@
 import { CairnError, parseClockDuration, runJob, startScheduler } from "@cairn/core";
 import type { Command } from "commander";
 import { EXIT, type ExitCode } from "../exit-codes.js";
-import { RunMetrics } from "../metrics/run-metrics.js";
 import { formatBytes } from "../output/format.js";
 import type { Session } from "../session.js";
 import { VERSION } from "../version.js";
@@ -56,7 +55,9 @@ async function runScheduled(session: Session, options: RunOptions): Promise<Exit
     });
   }
   const logger = session.logger;
-  const metrics = options.metrics === undefined ? undefined : new RunMetrics();
+  // prom-client is loaded only for --metrics: it weighs as much as a backup's working set.
+  const metrics =
+    options.metrics === undefined ? undefined : new (await import("../metrics/run-metrics.js")).RunMetrics();
   const exposed = metrics && options.metrics !== undefined ? await metrics.serve(options.metrics) : undefined;
   if (exposed) session.note(`metrics at http://${exposed.address}/metrics`);
   const scheduler = startScheduler({
