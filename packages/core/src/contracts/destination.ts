@@ -39,6 +39,12 @@ export interface Destination {
   list(prefix: string, options?: { signal?: AbortSignal }): AsyncIterable<StoredObject>;
   get(key: string, options: { signal: AbortSignal }): Promise<Readable>;
   delete(key: string): Promise<void>;
+  /**
+   * Deletes many keys in a few requests, for a prune of many old backups where the service offers
+   * a batch call. Missing keys count as deleted. When it rejects, any subset may be gone; prune then
+   * falls back to delete() one by one to learn which.
+   */
+  deleteMany?(keys: readonly string[]): Promise<void>;
   /** Bytes free at the destination, where `capabilities.freeSpace`. */
   freeSpace?(): Promise<number>;
   /**

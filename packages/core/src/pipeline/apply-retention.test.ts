@@ -132,4 +132,55 @@ describe("applyRetention", () => {
     );
     expect(some.notes).toContain("soft delete keeps deleted objects for 7 days");
   });
+
+  it("removes many backups in two batches where the destination offers them: manifests, then archives", async () => {
+    const batches: string[][] = [];
+    let singles = 0;
+    const single = dest.delete.bind(dest);
+    const batching = Object.assign(dest, {
+      delete: async (key: string) => {
+        singles++;
+        await single(key);
+      },
+      deleteMany: async (keys: readonly string[]) => {
+        batches.push([...keys]);
+        for (const key of keys) await single(key);
+      },
+    });
+    const run = await applyRetention(
+      batching,
+      "db",
+      { keepLast: 2 },
+      { now, timeZone: "UTC", dryRun: false, logger: silentLogger },
+    );
+    expect(run.removed).toEqual([ids[5], ids[4], ids[3], ids[2]]);
+    expect(run.bytesFreed).toBe(4000);
+    expect(singles).toBe(0);
+    expect(batches).toHaveLength(2);
+    expect(batches[0]!.every((key) => key.endsWith(".manifest.json"))).toBe(true);
+    expect(batches[1]!.some((key) => key.endsWith(".manifest.json"))).toBe(false);
+    expect((await listBackups(dest, "db")).complete.map((b) => b.id)).toEqual(ids.slice(0, 2));
+  });
+
+  it("falls back to one by one when a batch fails part-way, and still removes exactly the plan", async () => {
+    const single = dest.delete.bind(dest);
+    const flaky = Object.assign(dest, {
+      deleteMany: async (keys: readonly string[]) => {
+        await single(keys[0]!);
+        throw new Error("delete_batch ended failed");
+      },
+    });
+    const run = await applyRetention(
+      flaky,
+      "db",
+      { keepLast: 3 },
+      { now, timeZone: "UTC", dryRun: false, logger: silentLogger },
+    );
+    expect(run.errors).toEqual([]);
+    expect([...run.removed].sort()).toEqual([ids[5], ids[4], ids[3]].sort());
+    expect((await listBackups(dest, "db")).complete.map((b) => b.id)).toEqual(ids.slice(0, 3));
+    expect(
+      [...dest.objects.keys()].filter((k) => [ids[3], ids[4], ids[5]].some((id) => k.includes(id!))),
+    ).toEqual([]);
+  });
 });

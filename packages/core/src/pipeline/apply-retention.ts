@@ -83,8 +83,24 @@ export async function applyRetention(
   }
   if (options.dryRun) return run;
 
+  const oldestFirst = [...run.remove].reverse();
+  if (destination.deleteMany && oldestFirst.length > 1) {
+    const removedAll = await deleteInBatches(
+      destination.deleteMany.bind(destination),
+      oldestFirst,
+      byId,
+      options,
+    );
+    if (removedAll) {
+      for (const item of oldestFirst) {
+        run.removed.push(item.id);
+        run.bytesFreed += item.size;
+      }
+      oldestFirst.length = 0;
+    }
+  }
   // Oldest first: a prune cut short leaves the newest backups, not a gap in the middle.
-  for (const item of [...run.remove].reverse()) {
+  for (const item of oldestFirst) {
     const backup = byId.get(item.id)!;
     try {
       await destination.delete(backup.manifestKey);
@@ -105,6 +121,28 @@ export async function applyRetention(
     }
   }
   return run;
+}
+
+/**
+ * Every manifest in one batch, then every archive: the backups stop counting before any archive
+ * goes, as with one-by-one deletion. False when a batch failed; deleting one by one afterwards
+ * finds out what is left (missing keys count as deleted).
+ */
+async function deleteInBatches(
+  deleteMany: (keys: readonly string[]) => Promise<void>,
+  items: readonly PlannedBackup[],
+  byId: ReadonlyMap<string, BackupCatalog["complete"][number]>,
+  options: RetentionOptions,
+): Promise<boolean> {
+  try {
+    await deleteMany(items.map((item) => byId.get(item.id)!.manifestKey));
+    await deleteMany(items.map((item) => byId.get(item.id)!.archive.key));
+  } catch (error) {
+    options.logger.warn(`batch delete failed, deleting one by one: ${summarizeError(error).message}`);
+    return false;
+  }
+  for (const item of items) options.logger.info(`removed backup ${item.id}`, { reasons: item.reasons });
+  return true;
 }
 
 /**

@@ -220,6 +220,15 @@ export function describeDestination(
       expect((await collect(await dest.get(key, { signal: signal() }))).toString()).toBe("ü");
     });
 
+    test("deletes many keys at once, missing ones counting as done, where it can", async () => {
+      if (!dest.deleteMany) return;
+      const base = prefix();
+      const keys = ["a.zip", "b.zip", "c.zip"].map((name) => `${base}/${name}`);
+      for (const key of keys) await dest.put(key, bufferStream(key), { signal: signal() });
+      await dest.deleteMany([keys[0]!, keys[1]!, `${base}/never-there.zip`]);
+      expect(await keysUnder(dest, `${base}/`)).toEqual([keys[2]]);
+    });
+
     test("reports its free space as a positive number, where it can", async () => {
       if (!dest.freeSpace) return;
       const free = await dest.freeSpace();
