@@ -166,5 +166,18 @@ jobs:
       expect(message).toContain("jobs.db.retention.keepLast");
       expect(message).not.toContain("hunter2-very-secret");
     });
+
+    it("hides a secret written into the config itself, in the keys the plugin declares", async () => {
+      // A number where the plugin wants a string: the error would otherwise echo it back.
+      const message = await problemsOf(valid.replace("path: ./backups", "path: ./backups, token: 73310042"));
+      expect(message).toContain("destinations.disk.token");
+      expect(message).not.toContain("73310042");
+      const config = await parseConfig(
+        valid.replace("path: ./backups", "path: ./backups, token: literal-in-the-file"),
+        "/etc/cairn/cairn.config.yaml",
+        registry(),
+      );
+      expect(config.secrets.redact("sent literal-in-the-file")).toBe("sent [redacted]");
+    });
   });
 });

@@ -90,6 +90,7 @@ export async function parseConfig(
       return undefined;
     });
     if (!plugin) continue;
+    addDeclaredSecrets(plugin.secrets, entry, secrets);
     const options = checkOptions(plugin.options, entry, at, problems);
     if (options !== undefined) destinations.set(name, { name, plugin, options });
   }
@@ -132,6 +133,7 @@ export async function parseConfig(
       problems.push(`${formatPath([...at, "source", "type"])}: ${messageOf(error)}`);
       return undefined;
     });
+    if (sourcePlugin) addDeclaredSecrets(sourcePlugin.secrets, job.source, secrets);
     const sourceOptions = sourcePlugin
       ? checkOptions(sourcePlugin.options, job.source, [...at, "source"], problems)
       : undefined;
@@ -178,6 +180,21 @@ function parseText(text: string, file: string): unknown {
 }
 
 /** A plugin's own schema checks its options; its errors carry the config key path. */
+/**
+ * A secret written into the config itself (`password: ...` rather than `${env:...}`) is hidden
+ * like a referenced one: the plugin names the keys that hold secrets.
+ */
+function addDeclaredSecrets(
+  keys: readonly string[] | undefined,
+  entry: Record<string, unknown>,
+  secrets: SecretSet,
+): void {
+  for (const key of keys ?? []) {
+    const value = entry[key];
+    if (typeof value === "string" || typeof value === "number") secrets.add(String(value));
+  }
+}
+
 function checkOptions(
   schema: z.ZodType,
   entry: Record<string, unknown>,
