@@ -2,9 +2,7 @@ import { Readable } from "node:stream";
 import type { SFTPWrapper } from "ssh2";
 import { SFTP_STATUS } from "./errors.js";
 import { closeHandle, open } from "./sftp-calls.js";
-
-/** Bytes per read request; every SFTP server answers at least 32 KiB per read. */
-const READ_SIZE = 32 * 1024;
+import { requestSize } from "./upload.js";
 
 export interface ReadOptions {
   /** Read requests outstanding; a restore over a link with latency needs many, like an upload. */
@@ -18,11 +16,12 @@ export interface ReadOptions {
 /**
  * A file of known size as a stream, with several reads in flight and the chunks pushed in
  * order. ssh2's own createReadStream waits for each read before asking for the next one.
- * Memory stays below readsInFlight × 32 KiB plus the stream's buffer.
+ * Memory stays below readsInFlight × 128 KiB plus the stream's buffer.
  */
 export function readStream(sftp: SFTPWrapper, path: string, size: number, options: ReadOptions): Readable {
   let handle: Buffer | undefined;
   let nextOffset = 0;
+  const readSize = requestSize(sftp, "read");
   const queue: Promise<Buffer>[] = [];
   const lost = options.lost.then((error) => Promise.reject(error));
   lost.catch(() => undefined);
@@ -54,7 +53,7 @@ export function readStream(sftp: SFTPWrapper, path: string, size: number, option
     },
     read() {
       while (queue.length < options.readsInFlight && nextOffset < size) {
-        const length = Math.min(READ_SIZE, size - nextOffset);
+        const length = Math.min(readSize, size - nextOffset);
         const request = readAt(nextOffset, length);
         request.catch(() => undefined);
         queue.push(request);
