@@ -427,6 +427,34 @@ describe("zip", () => {
     }
   });
 
+  it("takes files of unknown size, small or large, streamed as a dump comes from its program", async () => {
+    const dump = Buffer.from("COPY public.orders (id, total) FROM stdin;\n".repeat(50_000));
+    const tiny = Buffer.from("just a few bytes");
+    const unsized = (path: string, data: Buffer): SourceEntry => ({
+      path,
+      type: "file",
+      mtime: when,
+      mode: 0o600,
+      open: () => Readable.from([data.subarray(0, 1000), data.subarray(1000)]),
+    });
+    const dir = await mkdtemp(join(tmpdir(), "cairn-zip-unsized-"));
+    try {
+      const file = join(dir, "dump.zip");
+      async function* entries(): AsyncGenerator<SourceEntry> {
+        yield unsized("db.dump", dump);
+        yield unsized("tiny.txt", tiny);
+      }
+      await pipeline(createArchiver("zip").write(entries(), ctx()), createWriteStream(file));
+      expect(execFileSync(tool("unzip"), ["-t", file], { encoding: "utf8" })).toMatch(/No errors detected/);
+      const back = await readAll("zip", file);
+      expect(back.map((e) => e.path)).toEqual(["db.dump", "tiny.txt"]);
+      expect(back[0]!.data!.equals(dump)).toBe(true);
+      expect(back[1]!.data!.equals(tiny)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("writes zip64 end records past 65,535 entries, which unzip and the reader accept", async () => {
     async function* entries(): AsyncGenerator<SourceEntry> {
       for (let i = 0; i < 70_000; i++) {
@@ -457,4 +485,25 @@ describe("zip", () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe("tar", () => {
+  it("refuses a file without a size, which tar must write before the content, naming the fix", async () => {
+    async function* entries(): AsyncGenerator<SourceEntry> {
+      yield {
+        path: "db.dump",
+        type: "file",
+        mtime: when,
+        mode: 0o600,
+        open: () => Readable.from([Buffer.from("x")]),
+      };
+    }
+    const error = await buffer(createArchiver("tar").write(entries(), ctx())).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(CairnError.is(error, "PLUGIN_INVALID")).toBe(true);
+    expect((error as CairnError).message).toContain("db.dump");
+    expect((error as CairnError).hint).toContain("format: zip");
+  });
 });

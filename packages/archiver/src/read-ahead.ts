@@ -37,7 +37,7 @@ export async function* readAhead<T>(
         const ready = small ? prepareSmall(entry) : undefined;
         // Handled when its turn comes; this only keeps a failure from counting as unhandled meanwhile.
         ready?.catch(() => {});
-        const bytes = small ? entry.size : 0;
+        const bytes = small ? (entry.size ?? 0) : 0;
         queue.push({ entry, bytes, ready });
         held += bytes;
       }

@@ -18,6 +18,17 @@ export interface PluginContext {
   name: string;
 }
 
+/** What a source's create() gets. */
+export type SourceContext = PluginContext &
+  Partial<RunContext> & {
+    /**
+     * Whether the job's archive format needs each file's size before its bytes (tar). When false
+     * (zip), a source may give a file without a size and stream it, such as a dump read straight
+     * from the program that makes it. Absent means true.
+     */
+    sizesUpFront?: boolean;
+  };
+
 export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType> {
   type: string;
   apiVersion: number;
@@ -33,7 +44,7 @@ export interface SourceDefinition<Schema extends z.ZodType = z.ZodType> {
   apiVersion: number;
   options: Schema;
   secrets?: readonly string[];
-  create(options: z.output<Schema>, ctx: PluginContext & Partial<RunContext>): Promise<Source> | Source;
+  create(options: z.output<Schema>, ctx: SourceContext): Promise<Source> | Source;
 }
 
 export type DestinationPlugin<Schema extends z.ZodType = z.ZodType> = DestinationDefinition<Schema> & {

@@ -21,7 +21,7 @@ export type {
   Archiver,
   ArchiverFactory,
 } from "./contracts/archiver.js";
-export { ARCHIVE_EXTENSIONS } from "./contracts/archiver.js";
+export { ARCHIVE_EXTENSIONS, SIZES_UP_FRONT } from "./contracts/archiver.js";
 export type { Logger, LogLevel, RunContext } from "./contracts/context.js";
 export { silentLogger } from "./contracts/context.js";
 export type { Destination, DestinationCapabilities, PutInfo, StoredObject } from "./contracts/destination.js";
@@ -31,6 +31,7 @@ export type {
   DestinationDefinition,
   DestinationPlugin,
   PluginContext,
+  SourceContext,
   SourceDefinition,
   SourcePlugin,
 } from "./define.js";

@@ -1,7 +1,6 @@
 import { resolve } from "node:path";
 import { defineSource, expandHome, PLUGIN_API_VERSION, type Source } from "@cairn/core";
 import { type CommandSourceOptions, commandSourceOptions } from "./command-options.js";
-import { spoolCommand } from "./spool-command.js";
 import { createSpooledSource } from "./spooled-source.js";
 import { redactValues } from "./stderr-tail.js";
 
@@ -12,11 +11,15 @@ export const commandSource = defineSource({
   options: commandSourceOptions,
   secrets: ["env"],
   create(options, ctx) {
-    return createCommandSource(options, ctx.baseDir);
+    return createCommandSource(options, ctx.baseDir, ctx.sizesUpFront);
   },
 });
 
-export function createCommandSource(options: CommandSourceOptions, baseDir = process.cwd()): Source {
+export function createCommandSource(
+  options: CommandSourceOptions,
+  baseDir = process.cwd(),
+  sizesUpFront = true,
+): Source {
   const list = Array.isArray(options.command);
   const shell = options.shell ?? !list;
   const argv = list
@@ -33,8 +36,9 @@ export function createCommandSource(options: CommandSourceOptions, baseDir = pro
     entryName: options.name,
     tempDir: options.tempDir && resolve(baseDir, expandHome(options.tempDir)),
     tempPrefix: "command",
-    async produce(to, _dir, ctx) {
-      await spoolCommand({
+    sizesUpFront,
+    async command() {
+      return {
         label,
         file: file!,
         args,
@@ -42,12 +46,9 @@ export function createCommandSource(options: CommandSourceOptions, baseDir = pro
         env: { ...process.env, ...options.env },
         cwd: options.cwd ? resolve(baseDir, expandHome(options.cwd)) : baseDir,
         ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout }),
-        signal: ctx.signal,
-        to,
         redact,
         hint: "run the command by hand to see why it fails; the backup keeps nothing of a failed run",
-      });
-      return undefined;
+      };
     },
   });
 }

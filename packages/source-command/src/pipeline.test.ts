@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buffer } from "node:stream/consumers";
@@ -46,7 +46,7 @@ describe("a command source in a backup job", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(command: string, format = "tar") {
+  async function run(command: string, format = "tar", sourceOptions = "") {
     const config = await parseConfig(
       `
 stateDir: ./state
@@ -54,7 +54,7 @@ destinations:
   mem: { type: memory }
 jobs:
   dump:
-    source: { type: command, command: ${JSON.stringify(command)}, name: dump.bin }
+    source: { type: command, command: ${JSON.stringify(command)}, name: dump.bin${sourceOptions} }
     archive: { format: ${format} }
     destinations: [mem]
 `,
@@ -85,15 +85,42 @@ jobs:
     });
   }
 
-  it("keeps nothing of a failing command, fails with its stderr tail, and keeps the earlier backup", async () => {
-    const first = await run("echo fine");
-    expect(first.status).toBe("ok");
-    const failed = await run("echo half an archive; echo 'redis-cli: connection refused' >&2; exit 1");
-    expect(failed.status).toBe("failed");
-    expect(failed.error).toMatchObject({ code: "SOURCE_UNREADABLE" });
-    expect(failed.error!.message).toContain("redis-cli: connection refused");
-    const catalog = await listBackups(store, "dump");
-    expect(catalog.complete.map((b) => b.id)).toEqual([first.id]);
-    expect(catalog.incomplete).toHaveLength(0);
+  for (const format of ["tar", "zip"]) {
+    it(`keeps nothing of a command that fails midway (${format}), fails with its stderr tail, and keeps the earlier backup`, async () => {
+      const first = await run("echo fine", format);
+      expect(first.status).toBe("ok");
+      const failed = await run(
+        "head -c 3000000 /dev/urandom; echo 'redis-cli: connection refused' >&2; exit 1",
+        format,
+      );
+      expect(failed.status).toBe("failed");
+      expect(failed.error).toMatchObject({ code: "SOURCE_UNREADABLE" });
+      expect(failed.error!.message).toContain("redis-cli: connection refused");
+      const catalog = await listBackups(store, "dump");
+      expect(catalog.complete.map((b) => b.id)).toEqual([first.id]);
+      expect(catalog.incomplete).toHaveLength(0);
+      expect([...store.objects.keys()].filter((key) => !key.includes(first.id))).toEqual([]);
+    });
+  }
+
+  it("streams the output straight into a zip, with no spool file; tar, which needs the size first, spools it", async () => {
+    const spool = join(dir, "spool");
+    await mkdir(spool);
+    // The command's last words are what its own private folder holds while it runs.
+    const command = `head -c 100000 /dev/urandom; printf 'spool:'; ls -A ${spool}/cairn-command-*/ | tr '\\n' ' '`;
+    const tail = async (format: string) => {
+      const result = await run(command, format, `, tempDir: ${JSON.stringify(spool)}`);
+      expect(result.status).toBe("ok");
+      const backup = (await listBackups(store, "dump")).complete.find((b) => b.id === result.id);
+      const archive = await store.get(backup!.archive.key, ctx);
+      for await (const entry of archivers[format as "tar"]({}).read(archive, ctx)) {
+        const bytes = await buffer(entry.content!);
+        return bytes.subarray(bytes.lastIndexOf("spool:")).toString();
+      }
+      throw new Error("empty archive");
+    };
+    expect(await tail("zip")).toBe("spool:");
+    expect(await tail("tar")).toBe("spool:content ");
+    expect(await readdir(spool)).toEqual([]);
   });
 });

@@ -3,6 +3,8 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunContext, Source, SourceEntry } from "@cairn/core";
+import { type CommandArgs, startCommand } from "./run-command.js";
+import { spoolCommand } from "./spool-command.js";
 
 /** What a spooling source says about its one entry, besides the size it learns from the spool file. */
 export interface SpooledEntryMeta {
@@ -19,17 +21,28 @@ export interface SpooledSourceSpec {
   /** A prefix for the spool folder's name, so a leftover one says whose it was. */
   tempPrefix: string;
   /**
-   * Writes the content to `file` (inside `dir`, a private folder that is removed afterwards,
-   * where a password file may go too). May return the entry's mtime and mode; the default is
-   * the time the spool finished and 0o600.
+   * False when the archive takes a file of unknown size (zip): a `command`'s output then streams
+   * straight into it, with no spool file and no disk space needed. Tar needs the size first, so
+   * the output is spooled (the default).
    */
-  produce(file: string, dir: string, ctx: RunContext): Promise<SpooledEntryMeta | undefined>;
+  sizesUpFront?: boolean | undefined;
+  /**
+   * The program whose standard output is the entry, set up inside `dir` (a private folder,
+   * removed afterwards, where a password file may go).
+   */
+  command?(dir: string, ctx: RunContext): Promise<Omit<CommandArgs, "signal">>;
+  /**
+   * Or: writes the content to `file` inside `dir` by other means (SQLite's backup API). May
+   * return the entry's mtime and mode; the default is the time the spool finished and 0o600.
+   */
+  produce?(file: string, dir: string, ctx: RunContext): Promise<SpooledEntryMeta | undefined>;
 }
 
 /**
- * A source whose single entry is made in full by prepare() and kept in a private temp folder.
- * Spooled because tar writes each entry's size before its bytes, and a dump's size is only known
- * at its end; it also means a dump that fails has sent nothing to any destination yet.
+ * A source whose single entry a program or a snapshot makes. Spooled to a private temp folder
+ * where the archive format writes each entry's size before its bytes (tar), since a dump's size is
+ * known only at its end; streamed from the program otherwise. Either way a program that fails
+ * fails the backup, and nothing of it is kept.
  */
 export function createSpooledSource(spec: SpooledSourceSpec): Source {
   let dir: string | undefined;
@@ -39,8 +52,22 @@ export function createSpooledSource(spec: SpooledSourceSpec): Source {
     if (entry) return;
     // mkdtemp makes the folder with mode 700: only this user can read the dump or its password file.
     dir ??= await mkdtemp(join(spec.tempDir ?? tmpdir(), `cairn-${spec.tempPrefix}-`));
+    if (spec.command && spec.sizesUpFront === false) {
+      const command = { ...(await spec.command(dir, ctx)), signal: ctx.signal };
+      entry = {
+        path: spec.entryName,
+        type: "file",
+        mtime: new Date(),
+        mode: 0o600,
+        open: () => startCommand(command),
+      };
+      return;
+    }
     const file = join(dir, "content");
-    const meta = await spec.produce(file, dir, ctx);
+    let meta: SpooledEntryMeta | undefined;
+    if (spec.command) await spoolCommand({ ...(await spec.command(dir, ctx)), signal: ctx.signal, to: file });
+    else if (spec.produce) meta = await spec.produce(file, dir, ctx);
+    else throw new Error("a spooled source needs command() or produce()");
     const info = await stat(file);
     entry = {
       path: spec.entryName,

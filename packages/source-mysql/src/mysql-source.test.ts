@@ -86,6 +86,7 @@ afterAll(async () => {
   for (const statement of [
     `DROP DATABASE IF EXISTS ${scratch}`,
     `DROP DATABASE IF EXISTS ${restored}`,
+    `DROP DATABASE IF EXISTS ${restored}_streamed`,
     `DROP USER IF EXISTS '${appUser}'@'127.0.0.1'`,
   ]) {
     try {
@@ -98,19 +99,27 @@ afterAll(async () => {
 });
 
 describe("mysql source", () => {
-  it("dumps a database that restores into a fresh database with the same rows", async () => {
-    const file = join(dir, "dump.sql");
-    const entry = await backUpTo(createMysqlSource({ ...SERVER, database: scratch }), file);
-    expect(entry.path).toBe(`${scratch}.sql`);
+  for (const sizesUpFront of [true, false]) {
+    const how = sizesUpFront ? "spooled for tar" : "streamed for zip";
+    it(`dumps a database (${how}) that restores into a fresh database with the same rows`, async () => {
+      const file = join(dir, "dump.sql");
+      const target = sizesUpFront ? restored : `${restored}_streamed`;
+      const entry = await backUpTo(
+        createMysqlSource({ ...SERVER, database: scratch }, dir, sizesUpFront),
+        file,
+      );
+      expect(entry.path).toBe(`${scratch}.sql`);
+      expect(entry.size).toBe(sizesUpFront ? (await readFile(file)).length : undefined);
 
-    sql(`CREATE DATABASE ${restored} CHARACTER SET utf8mb4`);
-    execFileSync("mariadb", ["-h", SERVER.host, "-u", SERVER.user, restored], {
-      input: await readFile(file),
+      sql(`CREATE DATABASE ${target} CHARACTER SET utf8mb4`);
+      execFileSync("mariadb", ["-h", SERVER.host, "-u", SERVER.user, target], {
+        input: await readFile(file),
+      });
+      const original = rows(scratch);
+      expect(original.trim().split("\n")).toHaveLength(5000);
+      expect(rows(target)).toBe(original);
     });
-    const original = rows(scratch);
-    expect(original.trim().split("\n")).toHaveLength(5000);
-    expect(rows(restored)).toBe(original);
-  });
+  }
 
   it("logs in with a password handed over in an option file, and keeps it out of errors", async () => {
     const user = { host: SERVER.host, port: SERVER.port, user: appUser, database: scratch };
@@ -131,14 +140,16 @@ describe("mysql source", () => {
     );
   });
 
-  it("fails with the server's message for a database that does not exist", async () => {
-    const error = await backUpTo(
-      createMysqlSource({ ...SERVER, database: `${scratch}_missing` }),
-      join(dir, "x"),
-    ).catch((e: unknown) => e);
-    expect(CairnError.is(error, "SOURCE_UNREADABLE")).toBe(true);
-    expect((error as Error).message).toContain(`Unknown database '${scratch}_missing'`);
-  });
+  for (const sizesUpFront of [true, false]) {
+    it(`fails with the server's message for a database that does not exist (${sizesUpFront ? "spooled" : "streamed"})`, async () => {
+      const error = await backUpTo(
+        createMysqlSource({ ...SERVER, database: `${scratch}_missing` }, dir, sizesUpFront),
+        join(dir, "x"),
+      ).catch((e: unknown) => e);
+      expect(CairnError.is(error, "SOURCE_UNREADABLE")).toBe(true);
+      expect((error as Error).message).toContain(`Unknown database '${scratch}_missing'`);
+    });
+  }
 
   it("names the packages to install when neither mariadb-dump nor mysqldump is there", async () => {
     const saved = process.env.PATH;

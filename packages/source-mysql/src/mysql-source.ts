@@ -1,13 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { CairnError, defineSource, expandHome, PLUGIN_API_VERSION, type Source } from "@cairn/core";
-import {
-  createSpooledSource,
-  entryNameFrom,
-  findExecutable,
-  redactValues,
-  spoolCommand,
-} from "@cairn/source-command";
+import { createSpooledSource, entryNameFrom, findExecutable, redactValues } from "@cairn/source-command";
 import { type MysqlSourceOptions, mysqlSourceOptions } from "./mysql-options.js";
 import { passwordOptionFile } from "./option-file.js";
 
@@ -22,11 +16,15 @@ export const mysqlSource = defineSource({
   options: mysqlSourceOptions,
   secrets: ["password"],
   create(options, ctx) {
-    return createMysqlSource(options, ctx.baseDir);
+    return createMysqlSource(options, ctx.baseDir, ctx.sizesUpFront);
   },
 });
 
-export function createMysqlSource(options: MysqlSourceOptions, baseDir = process.cwd()): Source {
+export function createMysqlSource(
+  options: MysqlSourceOptions,
+  baseDir = process.cwd(),
+  sizesUpFront = true,
+): Source {
   const redact = redactValues([options.password]);
   const where = `${options.user ? `${options.user}@` : ""}${options.host ?? "localhost"}${options.port ? `:${options.port}` : ""}`;
   const what = options.all ? `all databases at ${where}` : `${where}/${options.database}`;
@@ -35,7 +33,8 @@ export function createMysqlSource(options: MysqlSourceOptions, baseDir = process
     entryName: options.name ?? (options.all ? "all-databases.sql" : entryNameFrom(options.database!, ".sql")),
     tempDir: options.tempDir && resolve(baseDir, expandHome(options.tempDir)),
     tempPrefix: "mysql",
-    async produce(to, dir, ctx) {
+    sizesUpFront,
+    async command(dir) {
       const binary = await findExecutable(
         options.binary ? [resolve(baseDir, expandHome(options.binary))] : PROGRAMS,
       );
@@ -67,16 +66,13 @@ export function createMysqlSource(options: MysqlSourceOptions, baseDir = process
         // `--` ends the options: a database named like an option stays a name.
         ...(options.all ? ["--all-databases"] : ["--", options.database!]),
       );
-      await spoolCommand({
+      return {
         label: binary.split(/[\\/]/).pop() ?? "mysqldump",
         file: binary,
         args,
-        signal: ctx.signal,
-        to,
         redact,
         hint: `check the connection (${what}) with the mariadb or mysql client, and the user's privileges (SELECT, SHOW VIEW, TRIGGER, LOCK TABLES)`,
-      });
-      return undefined;
+      };
     },
   });
 }

@@ -78,7 +78,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const db of [scratch, restored]) {
+  for (const db of [scratch, restored, `${restored}_streamed`]) {
     try {
       psql("test", `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
     } catch {
@@ -89,28 +89,36 @@ afterAll(async () => {
 });
 
 describe("postgres source", () => {
-  it("dumps a database that pg_restore brings back into a fresh database with the same rows", async () => {
-    const file = join(dir, "dump");
-    const entry = await backUpTo(createPostgresSource({ ...SERVER, database: scratch }), file);
-    expect(entry.path).toBe(`${scratch}.dump`);
-    expect(entry.size).toBeGreaterThan(1000);
-    expect((await readFile(file)).subarray(0, 5).toString()).toBe("PGDMP"); // custom format
+  for (const sizesUpFront of [true, false]) {
+    const how = sizesUpFront ? "spooled for tar" : "streamed for zip";
+    it(`dumps a database (${how}) that pg_restore brings back into a fresh database with the same rows`, async () => {
+      const file = join(dir, "dump");
+      const target = sizesUpFront ? restored : `${restored}_streamed`;
+      const entry = await backUpTo(
+        createPostgresSource({ ...SERVER, database: scratch }, dir, sizesUpFront),
+        file,
+      );
+      expect(entry.path).toBe(`${scratch}.dump`);
+      if (sizesUpFront) expect(entry.size).toBe((await readFile(file)).length);
+      else expect(entry.size).toBeUndefined();
+      expect((await readFile(file)).subarray(0, 5).toString()).toBe("PGDMP"); // custom format
 
-    psql("test", `CREATE DATABASE ${restored}`);
-    execFileSync("pg_restore", [
-      "-h",
-      SERVER.host,
-      "-U",
-      SERVER.user,
-      "-d",
-      restored,
-      "--exit-on-error",
-      file,
-    ]);
-    const original = rows(scratch);
-    expect(original.split("\n").length).toBeGreaterThan(5000);
-    expect(rows(restored)).toBe(original);
-  });
+      psql("test", `CREATE DATABASE ${target}`);
+      execFileSync("pg_restore", [
+        "-h",
+        SERVER.host,
+        "-U",
+        SERVER.user,
+        "-d",
+        target,
+        "--exit-on-error",
+        file,
+      ]);
+      const original = rows(scratch);
+      expect(original.split("\n").length).toBeGreaterThan(5000);
+      expect(rows(target)).toBe(original);
+    });
+  }
 
   it("connects from a URL and keeps its password out of describe() and errors", async () => {
     const url = `postgresql://postgres:Hunter2-${suffix}@127.0.0.1:5432/cairn_missing_${suffix}`;

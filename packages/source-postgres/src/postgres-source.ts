@@ -1,13 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { CairnError, defineSource, expandHome, PLUGIN_API_VERSION, type Source } from "@cairn/core";
-import {
-  createSpooledSource,
-  entryNameFrom,
-  findExecutable,
-  redactValues,
-  spoolCommand,
-} from "@cairn/source-command";
+import { createSpooledSource, entryNameFrom, findExecutable, redactValues } from "@cairn/source-command";
 import { pgpassLine, resolveConnection } from "./connection.js";
 import { type PostgresSourceOptions, postgresSourceOptions } from "./postgres-options.js";
 
@@ -21,11 +15,15 @@ export const postgresSource = defineSource({
   options: postgresSourceOptions,
   secrets: ["password", "url"],
   create(options, ctx) {
-    return createPostgresSource(options, ctx.baseDir);
+    return createPostgresSource(options, ctx.baseDir, ctx.sizesUpFront);
   },
 });
 
-export function createPostgresSource(options: PostgresSourceOptions, baseDir = process.cwd()): Source {
+export function createPostgresSource(
+  options: PostgresSourceOptions,
+  baseDir = process.cwd(),
+  sizesUpFront = true,
+): Source {
   const connection = resolveConnection(options);
   const program = options.all ? "pg_dumpall" : "pg_dump";
   const redact = redactValues([connection.password, options.url]);
@@ -35,7 +33,8 @@ export function createPostgresSource(options: PostgresSourceOptions, baseDir = p
     entryName: options.name ?? (options.all ? "pg_dumpall.sql" : entryNameFrom(connection.database, ".dump")),
     tempDir: options.tempDir && resolve(baseDir, expandHome(options.tempDir)),
     tempPrefix: "postgres",
-    async produce(to, dir, ctx) {
+    sizesUpFront,
+    async command(dir) {
       const binary = await findExecutable([
         options.binary ? resolve(baseDir, expandHome(options.binary)) : program,
       ]);
@@ -61,17 +60,14 @@ export function createPostgresSource(options: PostgresSourceOptions, baseDir = p
         ...(!options.all && options.database ? [`--dbname=${options.database}`] : []),
         ...(options.args ?? []),
       ];
-      await spoolCommand({
+      return {
         label: program,
         file: binary,
         args,
         env,
-        signal: ctx.signal,
-        to,
         redact,
         hint: `check the connection (${redact(connection.display)}) with psql, and that the user may read every table`,
-      });
-      return undefined;
+      };
     },
   });
 }

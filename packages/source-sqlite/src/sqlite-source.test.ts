@@ -49,11 +49,14 @@ let n = 0;
 const write = () => { n++; const body = ("row " + n + " ").repeat(40); db.exec("BEGIN"); insA.run(n, body); insB.run(n, body); db.exec("COMMIT"); };
 for (let i = 0; i < 20000; i++) write();
 process.stdout.write("ready\\n");
-for (;;) write();
+// Writes in bursts so that it notices when the test goes away (stdin closes) and stops with it.
+const burst = () => { for (let i = 0; i < 200; i++) write(); setImmediate(burst); };
+process.stdin.on("close", () => process.exit(0)).resume();
+burst();
 `;
 
 async function startWriter(path: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["-e", WRITER, path], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["-e", WRITER, path], { stdio: ["pipe", "pipe", "inherit"] });
   const [chunk] = (await Promise.race([once(child.stdout!, "data"), once(child, "exit")])) as [Buffer];
   if (!String(chunk).includes("ready")) throw new Error("the writer process did not start");
   return child;
@@ -91,7 +94,8 @@ describe("sqlite source", () => {
     } finally {
       writer.kill("SIGKILL");
     }
-  });
+    // 20,000 transactions before the snapshot starts: seconds on a loaded machine.
+  }, 60_000);
 
   it("names the entry after the file and keeps the original's mode and mtime", async () => {
     const path = join(dir, "small.db");

@@ -49,7 +49,7 @@ async function* tarChunks(entries: AsyncIterable<SourceEntry>, ctx: RunContext):
   const batch = new OutputBatch();
   const prepared = readAhead<Prepared>(
     entries,
-    (entry) => entry.type === "file" && entry.size <= SMALL_FILE_BYTES,
+    (entry) => entry.type === "file" && entry.size !== undefined && entry.size <= SMALL_FILE_BYTES,
     async (entry) => ({ entry, data: await readWhole(entry) }),
     async (entry) => ({ entry }),
     READ_AHEAD,
@@ -62,6 +62,7 @@ async function* tarChunks(entries: AsyncIterable<SourceEntry>, ctx: RunContext):
     }
     // tar writes each size before the content: a file that changed size since it was listed
     // would make an archive that lies, so it fails the backup with the file's name.
+    if (entry.size === undefined) throw sizeMissing(entry);
     const size = data ? data.length : entry.size;
     if (data && data.length !== entry.size) throw changedSize(entry);
     for (const piece of batch.add(tarHeader({ ...entry, name: entry.path, size }))) yield piece;
@@ -80,6 +81,16 @@ async function* tarChunks(entries: AsyncIterable<SourceEntry>, ctx: RunContext):
   }
   for (const piece of batch.add(endOfTar())) yield piece;
   for (const piece of batch.flush()) yield piece;
+}
+
+function sizeMissing(entry: SourceEntry): CairnError {
+  return new CairnError(
+    "PLUGIN_INVALID",
+    `the source gave ${entry.path} without its size, which tar needs first`,
+    {
+      hint: "use `archive: { format: zip }` for this job, or report it to the source's author (a source told `sizesUpFront` must give sizes)",
+    },
+  );
 }
 
 function changedSize(entry: SourceEntry): CairnError {

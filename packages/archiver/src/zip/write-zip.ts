@@ -68,7 +68,7 @@ async function* zipChunks(
   async function* zipEntries(): AsyncGenerator<Buffer> {
     const prepared = readAhead<Prepared>(
       entries,
-      (entry) => entry.type !== "file" || entry.size <= SMALL_FILE_BYTES,
+      (entry) => entry.type !== "file" || (entry.size !== undefined && entry.size <= SMALL_FILE_BYTES),
       (entry) => prepareWhole(entry, lanes),
       (entry) => prepareStream(entry, level),
       READ_AHEAD,
@@ -84,8 +84,9 @@ async function* zipChunks(
         offset += header.length + item.data.length;
         directory.append(centralHeader(item.meta, item.sizes, start, false));
       } else {
-        // Deflate can make incompressible data a little larger; leave room before choosing 32-bit sizes.
-        const zip64 = item.entry.size >= LIMIT_32 - 64 * 1024 * 1024;
+        // Deflate can make incompressible data a little larger; leave room before choosing 32-bit
+        // sizes. A file of unknown size (a dump streamed from its program) may be any size.
+        const zip64 = item.entry.size === undefined || item.entry.size >= LIMIT_32 - 64 * 1024 * 1024;
         const header = localHeader(item.meta, undefined, zip64);
         for (const piece of batch.add(header)) yield piece;
         offset += header.length;

@@ -10,6 +10,17 @@ export const ARCHIVE_EXTENSIONS: Record<ArchiveFormat, string> = {
   "tar.gz": ".tar.gz",
 };
 
+/**
+ * Formats that write each entry's size before its bytes (tar's header) cannot take a file of
+ * unknown size; zip can (a data descriptor follows the bytes). An archiver of a format marked
+ * false here must accept file entries without a size.
+ */
+export const SIZES_UP_FRONT: Record<ArchiveFormat, boolean> = {
+  zip: false,
+  tar: true,
+  "tar.gz": true,
+};
+
 export interface ArchiveOptions {
   /** Compression level 0 to 9 where the format compresses. */
   level?: number;

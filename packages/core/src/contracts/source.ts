@@ -7,8 +7,12 @@ export type EntryType = "file" | "directory" | "symlink";
 export interface SourceEntry {
   path: string;
   type: EntryType;
-  /** Bytes of content; 0 for directories and symlinks. */
-  size: number;
+  /**
+   * Bytes of content; 0 for directories and symlinks. Undefined for a file whose size is known
+   * only at its end (a dump streamed from a program), which only a source told `sizesUpFront:
+   * false` may give.
+   */
+  size?: number;
   mtime: Date;
   /** Permission bits (0o7777). */
   mode: number;

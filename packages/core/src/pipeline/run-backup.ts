@@ -1,5 +1,6 @@
 import { listBackups } from "../catalog/list-backups.js";
 import type { CairnConfig, ConfiguredJob } from "../config/load.js";
+import { SIZES_UP_FRONT } from "../contracts/archiver.js";
 import type { Logger, RunContext } from "../contracts/context.js";
 import { isSplitSource, type Source, type SourcePart } from "../contracts/source.js";
 import { CairnError } from "../errors.js";
@@ -98,6 +99,7 @@ async function runJobOnce(options: BackupRunOptions): Promise<BackupResult[]> {
       ...ctx,
       baseDir: config.baseDir,
       name: job.name,
+      sizesUpFront: SIZES_UP_FRONT[job.archive.format],
     });
     await source.prepare?.(ctx);
     for (const name of job.destinations) {

@@ -166,7 +166,7 @@ async function* countEntries(
 ): AsyncGenerator<SourceEntry> {
   for await (const entry of entries) {
     progress.entries += 1;
-    progress.sourceBytes += entry.size;
+    progress.sourceBytes += entry.size ?? 0;
     progress.currentPath = entry.path;
     onProgress?.(progress);
     yield entry;
