@@ -27,7 +27,12 @@ for (let i = backups.length - 1; i > 0; i--) {
 const policies = {
   "keepLast 10": { keepLast: 10 },
   "restic-style mix": { keepHourly: 24, keepDaily: 7, keepWeekly: 5, keepMonthly: 12, keepYearly: -1 },
-  "within windows": { keepWithin: "2d", keepWithinDaily: "30d", keepWithinWeekly: "6m", keepWithinMonthly: "2y" },
+  "within windows": {
+    keepWithin: "2d",
+    keepWithinDaily: "30d",
+    keepWithinWeekly: "6m",
+    keepWithinMonthly: "2y",
+  },
   "mix + caps": { keepDaily: 30, keepTags: [["weekly"]], maxCount: 500, maxTotalSize: "200GB" },
 };
 
