@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readdir, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { CairnError } from "@cairn/core";
@@ -56,6 +56,26 @@ describe("sftp destination against OpenSSH", () => {
     await writeFile(join(server.dataDir, "backups/listing/listing-2.zip.partial"), "half");
     expect(await keysOf(destination, "listing/")).toEqual(["listing/listing-1.zip"]);
     expect(await keysOf(destination, "listing")).toEqual(["listing-other/z.zip", "listing/listing-1.zip"]);
+    await destination.close();
+  });
+
+  it("removes partial uploads that killed runs left a day or more ago, and no other file", async () => {
+    const destination = await destinationFor(server);
+    await put(destination, "swept/swept-1.zip", "x");
+    const folder = join(server.dataDir, "backups/swept");
+    const dayAndMore = new Date(Date.now() - 25 * 60 * 60 * 1000);
+    for (const name of ["swept-0.zip.partial", "notes.txt"]) {
+      await writeFile(join(folder, name), "left over");
+      await utimes(join(folder, name), dayAndMore, dayAndMore);
+    }
+    await writeFile(join(folder, "swept-2.zip.partial"), "another run, still uploading");
+    await put(destination, "swept/swept-3.zip", "y");
+    expect((await readdir(folder)).sort()).toEqual([
+      "notes.txt",
+      "swept-1.zip",
+      "swept-2.zip.partial",
+      "swept-3.zip",
+    ]);
     await destination.close();
   });
 

@@ -6,7 +6,16 @@ import type { SftpConnection } from "./connection.js";
 import { isConnectionError, mapSftpError, SFTP_STATUS } from "./errors.js";
 import { PARTIAL_SUFFIX } from "./keys.js";
 import { remoteSha256 } from "./remote-checksum.js";
-import { hasExtension, posixRename, rename, stat, statIfExists, statvfs, unlink } from "./sftp-calls.js";
+import {
+  hasExtension,
+  posixRename,
+  readdir,
+  rename,
+  stat,
+  statIfExists,
+  statvfs,
+  unlink,
+} from "./sftp-calls.js";
 import { WRITE_SIZE, writeStream } from "./upload.js";
 
 export interface PutContext {
@@ -35,6 +44,7 @@ export async function putFile(
   // Everything before the first byte is safe to repeat on a new connection.
   const session = await ctx.connection.run(async (s) => {
     await removeOrphans(ctx, s.sftp);
+    await removeStalePartials(s.sftp, posix.dirname(path), ctx.logger);
     if (await statIfExists(s.sftp, path).catch((e) => Promise.reject(mapSftpError(e, "check", path)))) {
       throw conflict(key);
     }
@@ -135,6 +145,32 @@ async function discardPartial(
     if (isConnectionError(error)) ctx.orphans.add(partial);
     else ctx.logger.warn("sftp: could not remove an unfinished upload", { path: partial });
   });
+}
+
+/** A partial file this old belongs to an upload whose process was killed, not to one still running. */
+const STALE_PARTIAL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes what uploads from killed processes left in the folder a put writes to: they are never
+ * listed, so nothing else would ever remove them, and they take space. Only `*.partial` files a
+ * day old or more are touched; a failure here never fails the backup.
+ */
+async function removeStalePartials(
+  sftp: Parameters<typeof readdir>[0],
+  folder: string,
+  logger: Logger,
+): Promise<void> {
+  const entries = await readdir(sftp, folder).catch(() => []);
+  const now = Date.now();
+  for (const { filename, attrs } of entries) {
+    if (!filename.endsWith(PARTIAL_SUFFIX) || !attrs.isFile()) continue;
+    if (now - attrs.mtime * 1000 < STALE_PARTIAL_MS) continue;
+    const path = posix.join(folder, filename);
+    await unlink(sftp, path).then(
+      () => logger.info("sftp: removed an upload a killed run left behind", { path }),
+      () => logger.warn("sftp: could not remove an upload a killed run left behind", { path }),
+    );
+  }
 }
 
 async function removeOrphans(ctx: PutContext, sftp: Parameters<typeof unlink>[0]): Promise<void> {
