@@ -20,9 +20,9 @@ async function cairn(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 /**
- * A plugin author's project outside the monorepo. Its node_modules holds what `npm install`
- * from the workspace creates: links to cairn's packages (and the test runner), and the author's
- * own package.
+ * A plugin author's project outside the monorepo: cairn's packages and the author's own plugin
+ * installed with `npm install` from their folders (offline: npm links them). The test runner and
+ * zod, which the author would install from the registry, are linked from the monorepo instead.
  */
 async function authorProject(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "cairn-author-"));
@@ -37,15 +37,24 @@ async function authorProject(): Promise<string> {
       recursive: true,
     },
   );
-  await mkdir(join(dir, "node_modules", "@cairn"), { recursive: true });
-  const links: [string, string][] = [
-    [join(repo, "packages/core"), "@cairn/core"],
-    [join(repo, "packages/testkit"), "@cairn/testkit"],
-    [join(repo, "node_modules/vitest"), "vitest"],
-    [join(repo, "node_modules/zod"), "zod"],
-    [join(dir, "acme-cairn-folder"), "acme-cairn-folder"],
-  ];
-  for (const [target, name] of links) await symlink(target, join(dir, "node_modules", name), "dir");
+  const install = spawnSync(
+    "npm",
+    [
+      "install",
+      "--offline",
+      "--no-audit",
+      "--no-fund",
+      join(repo, "packages/core"),
+      join(repo, "packages/testkit"),
+      "./acme-cairn-folder",
+    ],
+    { cwd: dir, encoding: "utf8" },
+  );
+  if (install.status !== 0)
+    throw new Error(`npm install failed in ${dir}:\n${install.stdout}${install.stderr}`);
+  for (const name of ["vitest", "zod"]) {
+    await symlink(join(repo, "node_modules", name), join(dir, "node_modules", name), "dir");
+  }
   await mkdir(join(dir, "data"));
   await writeFile(join(dir, "data", "notes.txt"), "written by a plugin author\n");
   return dir;
