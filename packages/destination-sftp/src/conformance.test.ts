@@ -1,5 +1,3 @@
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { silentLogger } from "@cairn/core";
 import { describeDestination } from "@cairn/testkit";
 import { startSshd } from "@cairn/testkit/sshd";
@@ -8,10 +6,9 @@ import { createSftpDestination } from "./destination.js";
 
 describeDestination("sftp (OpenSSH sshd)", async () => {
   const server = await startSshd();
-  const baseDir = await mkdtemp(`${tmpdir()}/cairn-sftp-base-`);
   const destination = createSftpDestination(optionsFor(server), {
     logger: silentLogger,
-    baseDir,
+    baseDir: server.tempDir,
     name: "sshd",
   });
   return { destination, cleanup: () => server.stop() };

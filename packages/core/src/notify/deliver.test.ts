@@ -161,7 +161,7 @@ describe("notifications", () => {
   });
 
   it("runs a command with the report on its environment", async () => {
-    const { mkdtemp, readFile } = await import("node:fs/promises");
+    const { mkdtemp, readFile, rm } = await import("node:fs/promises");
     const { tmpdir } = await import("node:os");
     const { join } = await import("node:path");
     const dir = await mkdtemp(join(tmpdir(), "cairn-notify-"));
@@ -176,7 +176,11 @@ describe("notifications", () => {
       buildReport("db", "nas", start, end, [failed]),
       options,
     );
-    expect(JSON.parse(await readFile(out, "utf8")).status).toBe("failed");
-    expect((await readFile(`${out}.status`, "utf8")).trim()).toBe("failed");
+    try {
+      expect(JSON.parse(await readFile(out, "utf8")).status).toBe("failed");
+      expect((await readFile(`${out}.status`, "utf8")).trim()).toBe("failed");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

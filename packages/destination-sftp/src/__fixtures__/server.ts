@@ -1,5 +1,3 @@
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { Readable } from "node:stream";
 import { type Destination, silentLogger } from "@cairn/core";
 import type { SshdServer } from "@cairn/testkit/sshd";
@@ -21,8 +19,8 @@ export function optionsFor(server: SshdServer, overrides: Partial<Record<keyof S
 }
 
 export async function destinationFor(server: SshdServer, overrides: Partial<Record<keyof SftpOptions, unknown>> = {}): Promise<Destination> {
-  const baseDir = await mkdtemp(`${tmpdir()}/cairn-sftp-base-`);
-  return createSftpDestination(optionsFor(server, overrides), { logger: silentLogger, baseDir, name: "nas" });
+  // Relative paths in options (knownHosts, privateKey files) resolve against the harness's folder.
+  return createSftpDestination(optionsFor(server, overrides), { logger: silentLogger, baseDir: server.tempDir, name: "nas" });
 }
 
 export function put(destination: Destination, key: string, data: string | Buffer) {
