@@ -166,9 +166,23 @@ async function* countEntries(
 ): AsyncGenerator<SourceEntry> {
   for await (const entry of entries) {
     progress.entries += 1;
-    progress.sourceBytes += entry.size ?? 0;
     progress.currentPath = entry.path;
+    if (entry.size !== undefined || !entry.open) {
+      progress.sourceBytes += entry.size ?? 0;
+      onProgress?.(progress);
+      yield entry;
+      continue;
+    }
+    // A file of unknown size (a streamed dump) counts its bytes as the archiver reads them.
+    const open = entry.open.bind(entry);
     onProgress?.(progress);
-    yield entry;
+    yield { ...entry, open: () => Readable.from(countBytes(open(), progress), { objectMode: false }) };
+  }
+}
+
+async function* countBytes(content: Readable, progress: BackupProgress): AsyncGenerator<Buffer> {
+  for await (const chunk of content) {
+    progress.sourceBytes += (chunk as Buffer).length;
+    yield chunk as Buffer;
   }
 }
