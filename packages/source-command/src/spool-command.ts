@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { CairnError } from "@cairn/core";
@@ -15,8 +16,12 @@ export interface SpoolCommandArgs extends CommandArgs {
  */
 export async function spoolCommand(args: SpoolCommandArgs): Promise<void> {
   try {
+    // The file is open before the command starts: a spool folder that cannot be written fails
+    // the run before a long dump has run for nothing.
+    const file = createWriteStream(args.to, { mode: 0o600 });
+    await once(file, "open");
     // A failed write (a full disk) destroys the command's stream, which ends the command.
-    await pipeline(startCommand(args), createWriteStream(args.to, { mode: 0o600 }));
+    await pipeline(startCommand(args), file);
   } catch (error) {
     if (CairnError.is(error)) throw error;
     throw new CairnError(
