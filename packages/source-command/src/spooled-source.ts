@@ -52,8 +52,8 @@ export function createSpooledSource(spec: SpooledSourceSpec): Source {
     if (entry) return;
     // mkdtemp makes the folder with mode 700: only this user can read the dump or its password file.
     dir ??= await mkdtemp(join(spec.tempDir ?? tmpdir(), `cairn-${spec.tempPrefix}-`));
-    if (spec.command && spec.sizesUpFront === false) {
-      const command = { ...(await spec.command(dir, ctx)), signal: ctx.signal };
+    const command = spec.command && { ...(await spec.command(dir, ctx)), signal: ctx.signal };
+    if (command && spec.sizesUpFront === false) {
       entry = {
         path: spec.entryName,
         type: "file",
@@ -65,7 +65,7 @@ export function createSpooledSource(spec: SpooledSourceSpec): Source {
     }
     const file = join(dir, "content");
     let meta: SpooledEntryMeta | undefined;
-    if (spec.command) await spoolCommand({ ...(await spec.command(dir, ctx)), signal: ctx.signal, to: file });
+    if (command) await spoolCommand({ ...command, to: file });
     else if (spec.produce) meta = await spec.produce(file, dir, ctx);
     else throw new Error("a spooled source needs command() or produce()");
     const info = await stat(file);

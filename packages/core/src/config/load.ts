@@ -179,7 +179,6 @@ function parseText(text: string, file: string): unknown {
   }
 }
 
-/** A plugin's own schema checks its options; its errors carry the config key path. */
 /**
  * A secret written into the config itself (`password: ...` rather than `${env:...}`) is hidden
  * like a referenced one: the plugin names the keys that hold secrets.
@@ -195,6 +194,7 @@ function addDeclaredSecrets(
   }
 }
 
+/** A plugin's own schema checks its options; its errors carry the config key path. */
 function checkOptions(
   schema: z.ZodType,
   entry: Record<string, unknown>,
