@@ -64,18 +64,18 @@ describe("sftp destination against OpenSSH", () => {
     await put(destination, "swept/swept-1.zip", "x");
     const folder = join(server.dataDir, "backups/swept");
     const dayAndMore = new Date(Date.now() - 25 * 60 * 60 * 1000);
-    for (const name of ["swept-0.zip.partial", "notes.txt"]) {
+    const killed = "swept-20261101T030000Z-k3f9.zip.partial";
+    // Not a name cairn makes: a user's file, however old and however named, stays.
+    for (const name of [killed, "notes.txt", "notes.zip.partial"]) {
       await writeFile(join(folder, name), "left over");
       await utimes(join(folder, name), dayAndMore, dayAndMore);
     }
-    await writeFile(join(folder, "swept-2.zip.partial"), "another run, still uploading");
+    const running = "swept-20261201T030000Z-a1b2.zip.partial";
+    await writeFile(join(folder, running), "another run, still uploading");
     await put(destination, "swept/swept-3.zip", "y");
-    expect((await readdir(folder)).sort()).toEqual([
-      "notes.txt",
-      "swept-1.zip",
-      "swept-2.zip.partial",
-      "swept-3.zip",
-    ]);
+    expect((await readdir(folder)).sort()).toEqual(
+      ["notes.txt", "notes.zip.partial", "swept-1.zip", running, "swept-3.zip"].sort(),
+    );
     await destination.close();
   });
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
 import type { Readable } from "node:stream";
-import { CairnError, type Logger, type PutInfo, type StoredObject } from "@cairn/core";
+import { CairnError, type Logger, type PutInfo, parseKey, type StoredObject } from "@cairn/core";
 import type { SftpConnection } from "./connection.js";
 import { isConnectionError, mapSftpError, SFTP_STATUS } from "./errors.js";
 import { PARTIAL_SUFFIX } from "./keys.js";
@@ -44,7 +44,7 @@ export async function putFile(
   // Everything before the first byte is safe to repeat on a new connection.
   const session = await ctx.connection.run(async (s) => {
     await removeOrphans(ctx, s.sftp);
-    await removeStalePartials(s.sftp, posix.dirname(path), ctx.logger);
+    await removeStalePartials(s.sftp, posix.dirname(path), posix.dirname(key), ctx.logger);
     if (await statIfExists(s.sftp, path).catch((e) => Promise.reject(mapSftpError(e, "check", path)))) {
       throw conflict(key);
     }
@@ -152,18 +152,21 @@ const STALE_PARTIAL_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Removes what uploads from killed processes left in the folder a put writes to: they are never
- * listed, so nothing else would ever remove them, and they take space. Only `*.partial` files a
- * day old or more are touched; a failure here never fails the backup.
+ * listed, so nothing else would ever remove them, and they take space. Only the partial files of
+ * cairn's own backup names (`parseKey`) a day old or more are touched, never a user's file; a
+ * failure here never fails the backup.
  */
 async function removeStalePartials(
   sftp: Parameters<typeof readdir>[0],
   folder: string,
+  folderKey: string,
   logger: Logger,
 ): Promise<void> {
   const entries = await readdir(sftp, folder).catch(() => []);
   const now = Date.now();
   for (const { filename, attrs } of entries) {
     if (!filename.endsWith(PARTIAL_SUFFIX) || !attrs.isFile()) continue;
+    if (!parseKey(`${folderKey}/${filename.slice(0, -PARTIAL_SUFFIX.length)}`)) continue;
     if (now - attrs.mtime * 1000 < STALE_PARTIAL_MS) continue;
     const path = posix.join(folder, filename);
     await unlink(sftp, path).then(
