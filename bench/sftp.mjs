@@ -14,9 +14,13 @@ import { pathToFileURL } from "node:url";
 
 const repo = resolve(import.meta.dirname, "..");
 const dist = (pkg, file) => join(repo, "packages", pkg, "dist", file);
-for (const file of [dist("destination-sftp", "index.js"), dist("testkit", "sshd/index.js")]) {
+const cliFlags = join(repo, "apps", "cli", "dist", "v8-flags.js");
+for (const file of [dist("destination-sftp", "index.js"), dist("testkit", "sshd/index.js"), cliFlags]) {
   if (!existsSync(file)) throw new Error(`build first (npm run build): ${file} is missing`);
 }
+// The destination runs here as it does in the cairn command: with the CLI's V8 settings.
+const { applyV8Flags } = await import(pathToFileURL(cliFlags).href);
+applyV8Flags();
 const { default: sftpPlugin } = await import(pathToFileURL(dist("destination-sftp", "index.js")).href);
 const { startSshd } = await import(pathToFileURL(dist("testkit", "sshd/index.js")).href);
 const { silentLogger } = await import(pathToFileURL(dist("core", "index.js")).href);

@@ -1,11 +1,8 @@
 #!/usr/bin/env node
-import { setFlagsFromString } from "node:v8";
+import { applyV8Flags } from "./v8-flags.js";
 
-// Before anything else is loaded: keep V8's young generation at its starting size. A backup
-// streams gigabytes through Buffers whose memory V8 does not see; with the young generation
-// free to grow (to 16 MiB and more per semi-space), their dead handles wait long between
-// collections. Measured on the bench's 1 GiB mixed tree: peak resident 180 MiB before, 126 after.
-setFlagsFromString("--semi-space-growth-factor=1");
+// Before anything else is loaded (see v8-flags.ts).
+applyV8Flags();
 
 const { processIO } = await import("./io.js");
 const { runCli } = await import("./program.js");

@@ -48,7 +48,7 @@ describe("memory", () => {
   });
 
   // The goal is 150 MB on the bench's gigabyte trees (bench/README.md). This smaller tree peaks at
-  // ~115 MB, and at ~148 MB when V8's young generation is left to grow (see main.ts): 130 MB
+  // ~115 MB, and at ~148 MB when V8's young generation is left to grow (see v8-flags.ts): 130 MB
   // tells the two apart with room for a noisy machine.
   it("cairn backup stays well under 150 MB resident", async () => {
     await project.writeConfig(simpleConfig("./data"));

@@ -8,6 +8,7 @@ import SftpClient from "ssh2-sftp-client";
 import { isConnectionError, mapConnectError } from "./errors.js";
 import { HostKeyGuard } from "./host-key.js";
 import type { SftpOptions } from "./options.js";
+import { keepPacketKeysAsKeyObjects } from "./packet-keys.js";
 
 /** One SSH connection with its SFTP channel. */
 export interface Session {
@@ -153,6 +154,7 @@ export class SftpConnection {
     // Only a speed-up: a future ssh2 that keeps its socket elsewhere still works without it.
     const socket = (ssh as unknown as Partial<ClientInternals>)._sock;
     if (socket) coalesceWrites(socket);
+    keepPacketKeysAsKeyObjects(ssh);
     let markLost: (error: Error) => void = () => undefined;
     const lost = new Promise<Error>((resolve) => {
       markLost = resolve;

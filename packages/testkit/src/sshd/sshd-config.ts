@@ -5,6 +5,7 @@ export interface SshdConfigInput {
   pidFile: string;
   username: string;
   passwordAuthentication: boolean;
+  rekeyLimit?: string | undefined;
 }
 
 /** A minimal sshd_config: loopback only, one user, SFTP served in-process by internal-sftp. */
@@ -26,6 +27,7 @@ export function renderSshdConfig(input: SshdConfigInput): string {
     // Many short test connections at once must not be throttled.
     "MaxStartups 100:30:200",
     "LogLevel ERROR",
+    ...(input.rekeyLimit ? [`RekeyLimit ${input.rekeyLimit}`] : []),
     "",
   ].join("\n");
 }

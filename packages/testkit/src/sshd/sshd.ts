@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { pickFreePort } from "./free-port.js";
 import { generateKey, type KeyOptions, type KeyPair } from "./keys.js";
 import { descendantsOf } from "./process-tree.js";
-import { renderSshdConfig } from "./sshd-config.js";
+import { renderSshdConfig, type SshdConfigInput } from "./sshd-config.js";
 import { ensureTestUser, type TestUser } from "./test-user.js";
 
 const SSHD_BINARY = "/usr/sbin/sshd";
@@ -15,6 +15,8 @@ const SSHD_BINARY = "/usr/sbin/sshd";
 export interface SshdOptions {
   /** Allow password authentication for the test user (needs root to set its password). */
   passwordAuthentication?: boolean;
+  /** sshd's RekeyLimit, e.g. "1M": new keys after that much data, as some servers are set up. */
+  rekeyLimit?: string;
   /** How long to wait for sshd to accept connections; 10 s by default. */
   startTimeoutMs?: number;
 }
@@ -79,7 +81,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdServer> 
     hostKey,
     authorizedKeysPath,
     user,
-    usePassword,
+    { passwordAuthentication: usePassword, rekeyLimit: options.rekeyLimit },
     options.startTimeoutMs,
   );
   try {
@@ -130,7 +132,7 @@ class SshdRunner {
     private readonly hostKey: KeyPair,
     private readonly authorizedKeysPath: string,
     private readonly user: TestUser,
-    private readonly passwordAuthentication: boolean,
+    private readonly settings: Pick<SshdConfigInput, "passwordAuthentication" | "rekeyLimit">,
     private readonly startTimeoutMs = 10_000,
   ) {}
 
@@ -163,7 +165,7 @@ class SshdRunner {
         authorizedKeysPath: this.authorizedKeysPath,
         pidFile: join(this.dir, "sshd.pid"),
         username: this.user.name,
-        passwordAuthentication: this.passwordAuthentication,
+        ...this.settings,
       }),
     );
     const child = spawn(SSHD_BINARY, ["-D", "-e", "-f", configPath], { stdio: ["ignore", "ignore", "pipe"] });

@@ -1,0 +1,52 @@
+import { randomBytes } from "node:crypto";
+import { silentLogger } from "@cairn/core";
+import { type SshdServer, startSshd } from "@cairn/testkit/sshd";
+import type { Client } from "ssh2";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { optionsFor } from "./__fixtures__/server.js";
+import { SftpConnection } from "./connection.js";
+
+let server: SshdServer;
+beforeAll(async () => {
+  // New keys after every MiB, as a server set up with RekeyLimit does.
+  server = await startSshd({ rekeyLimit: "1M" });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** The kind of every key ssh2's current packet ciphers hold: "secret" for a KeyObject, "buffer" for raw bytes. */
+function keyKinds(ssh: Client): string[] {
+  const protocol = (ssh as unknown as { _protocol: Record<"_cipher" | "_decipher", Record<string, unknown>> })
+    ._protocol;
+  return [protocol._cipher, protocol._decipher].flatMap((cipher) =>
+    Object.entries(cipher)
+      .filter(([field]) => /Key/.test(field))
+      .map(([, key]) => (Buffer.isBuffer(key) ? "buffer" : ((key as { type?: string }).type ?? typeof key))),
+  );
+}
+
+describe("packet cipher keys", () => {
+  it("stay KeyObjects through the server's rekeys, and the data arrives intact", async () => {
+    const connection = new SftpConnection(optionsFor(server), server.tempDir, silentLogger);
+    try {
+      const session = await connection.session();
+      expect(keyKinds(session.ssh).length).toBeGreaterThan(0);
+      expect(new Set(keyKinds(session.ssh))).toEqual(new Set(["secret"]));
+      let handshakes = 0;
+      session.ssh.on("handshake", () => {
+        handshakes += 1;
+      });
+
+      const data = randomBytes(4 * 1024 * 1024 + 17);
+      const path = `${server.dataDir}/rekeyed.bin`;
+      await session.client.put(data, path);
+      expect(Buffer.compare((await session.client.get(path)) as Buffer, data)).toBe(0);
+
+      expect(handshakes).toBeGreaterThanOrEqual(2);
+      expect(new Set(keyKinds(session.ssh))).toEqual(new Set(["secret"]));
+    } finally {
+      await connection.close();
+    }
+  });
+});
