@@ -5,11 +5,12 @@
 // show what a real link does to throughput (one write at a time would crawl there).
 // Usage: npx node bench/sftp.mjs [MiB] [--runs N] [--writes writesInFlight] [--latency MS]   (after `npm run build`; needs openssh-server)
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { createReadStream, existsSync } from "node:fs";
 import { mkdtemp, open, rm, stat } from "node:fs/promises";
-import { connect as connectTcp, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 
 const repo = resolve(import.meta.dirname, "..");
@@ -153,38 +154,18 @@ function opensshBatch(sshd, port, command, dir) {
   });
 }
 
-/** A TCP proxy that holds every chunk for half the round trip in each direction, in order. */
-function startDelayProxy(targetPort, roundTripMs) {
-  const sockets = new Set();
-  const delay = (from, to) => {
-    let last = Promise.resolve();
-    from.on("data", (chunk) => {
-      const due = Date.now() + roundTripMs / 2;
-      last = last
-        .then(() => new Promise((done) => setTimeout(done, Math.max(0, due - Date.now()))))
-        .then(() => to.write(chunk));
-    });
-    from.on("end", () => last.then(() => to.end()));
-  };
-  const proxyServer = createServer((client) => {
-    const upstream = connectTcp(targetPort, "127.0.0.1");
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.setNoDelay(true);
-      socket.on("error", () => undefined);
-    }
-    delay(client, upstream);
-    delay(upstream, client);
-  });
-  return new Promise((resolveProxy) =>
-    proxyServer.listen(0, "127.0.0.1", () =>
-      resolveProxy({
-        port: proxyServer.address().port,
-        close: () => {
-          for (const socket of sockets) socket.destroy();
-          proxyServer.close();
-        },
-      }),
-    ),
+/**
+ * Runs bench/delay-proxy.mjs in a process of its own, so that relaying every byte twice does
+ * not take CPU time from cairn's event loop (OpenSSH's client runs apart from it too).
+ */
+async function startDelayProxy(targetPort, roundTripMs) {
+  const child = spawn(
+    process.execPath,
+    [join(import.meta.dirname, "delay-proxy.mjs"), String(targetPort), String(roundTripMs)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
   );
+  const [line] = await once(createInterface({ input: child.stdout }), "line");
+  return { port: Number(line), close: () => child.kill() };
 }

@@ -19,6 +19,8 @@ export interface Session {
   /** The SSH connection itself, for exec (remote checksums). */
   ssh: Client;
   closed: boolean;
+  /** The SFTP channel's send window the server granted, in bytes, where ssh2 shows it. */
+  sendWindow: number | undefined;
   /**
    * Settles when the connection drops. ssh2 does not always answer requests still in
    * flight when the socket dies, so long waits race against this.
@@ -29,6 +31,11 @@ export interface Session {
 /** What ssh2-sftp-client keeps but its types do not show. */
 interface SftpClientInternals {
   client: Client;
+}
+
+/** What ssh2 keeps but its types do not show: the channel's send window, in bytes. */
+interface ChannelInternals {
+  outgoing?: { window?: unknown };
 }
 
 /** What ssh2 keeps but its types do not show: the TCP socket it writes every packet to. */
@@ -159,7 +166,10 @@ export class SftpConnection {
     const lost = new Promise<Error>((resolve) => {
       markLost = resolve;
     });
-    const session: Session = { client, sftp, ssh, closed: false, lost };
+    // Read before any upload: the window shrinks as data is sent and grows back as the server reads it.
+    const window = (sftp as unknown as ChannelInternals).outgoing?.window;
+    const sendWindow = typeof window === "number" ? window : undefined;
+    const session: Session = { client, sftp, ssh, closed: false, sendWindow, lost };
     ssh.on("close", () => {
       session.closed = true;
       const error = Object.assign(

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import type { SFTPWrapper } from "ssh2";
 import { SFTP_STATUS } from "./errors.js";
+import { receiveWindowKeeper } from "./receive-window.js";
 import { closeHandle, open } from "./sftp-calls.js";
 import { requestSize } from "./upload.js";
 
@@ -22,6 +23,8 @@ export function readStream(sftp: SFTPWrapper, path: string, size: number, option
   let handle: Buffer | undefined;
   let nextOffset = 0;
   const readSize = requestSize(sftp, "read");
+  // Room for every reply in flight (data plus a 13-byte header) without waiting for window updates.
+  const keepWindowOpen = receiveWindowKeeper(sftp, options.readsInFlight * (readSize + 13));
   const queue: Promise<Buffer>[] = [];
   const lost = options.lost.then((error) => Promise.reject(error));
   lost.catch(() => undefined);
@@ -37,6 +40,7 @@ export function readStream(sftp: SFTPWrapper, path: string, size: number, option
       ]);
       if (got === 0) break;
       filled += got;
+      keepWindowOpen();
     }
     return buffer.subarray(0, filled);
   };

@@ -35,9 +35,10 @@ export const sftpOptions = z
     /** Seconds between keepalives on an idle connection, so NATs and firewalls keep it open; 15 by default. */
     keepaliveSeconds: z.number().positive().default(15),
     /**
-     * Write requests in flight during an upload (and reads during a download). One at a time
-     * is bound by the round trip (a 20 ms link caps it near 1.6 MiB/s); 64 of up to 128 KiB
-     * keep more than sshd's 2 MiB channel window moving, like OpenSSH's sftp.
+     * Write requests in flight during an upload at most (and reads during a download). One at a
+     * time is bound by the round trip (a 20 ms link caps it near 1.6 MiB/s). Uploads keep as many
+     * 128 KiB writes going as the server's channel window holds, and two more (18 with OpenSSH's
+     * 2 MiB window); downloads keep this many reads going.
      */
     writesInFlight: z.number().int().min(1).max(256).default(64),
     /**

@@ -53,13 +53,14 @@ export async function putFile(
     });
     return s;
   }, true);
-  const { sftp, lost } = session;
+  const { sftp, lost, sendWindow } = session;
   const hash = ctx.remoteChecksum ? createHash("sha256") : undefined;
 
   let written: number;
   try {
     written = await writeStream(sftp, partial, body, {
       writesInFlight: ctx.writesInFlight,
+      sendWindow,
       signal: info.signal,
       lost,
       hash,

@@ -21,11 +21,33 @@ export function requestSize(sftp: SFTPWrapper, kind: "read" | "write"): number {
   return [128 * 1024, 64 * 1024].find((size) => size <= limit) ?? WRITE_SIZE;
 }
 
+/** The bytes a write request puts on the channel besides its data: length, type, id, handle, offset, data length. */
+function writeRequestOverhead(handle: Buffer): number {
+  return 4 + 1 + 4 + 4 + handle.length + 8 + 4;
+}
+
+/**
+ * Write requests to keep waiting for the server: as many as its channel window holds (sshd's
+ * is 2 MiB) and two more, at most `limit`. The two more are ready to go when the window reopens
+ * a little before the replies to earlier requests arrive, which matters on a link with latency.
+ * Many more gain nothing, as no byte of them may be sent before the window reopens; ssh2 only
+ * queues them and then sends them in pieces the size of each window update, so both sides
+ * handle more and smaller packets. Measured on loopback, 1 GiB: 16 to 18 in flight 0.95 to 1.06
+ * of OpenSSH's throughput, 64 in flight 0.65 to 0.70; through 20 ms of latency 18 gave 0.86 to
+ * 0.93, 16 gave 0.80.
+ */
+export function writesThatFit(window: number | undefined, requestBytes: number, limit: number): number {
+  if (window === undefined || window <= 0) return limit;
+  return Math.min(limit, Math.ceil(window / requestBytes) + 2);
+}
+
 export interface WriteOptions {
   /** Settles when the connection drops: requests in flight then fail instead of waiting forever. */
   lost: Promise<Error>;
   /** Write requests awaiting the server's answer at most; memory stays below writesInFlight × 128 KiB. */
   writesInFlight: number;
+  /** The server's channel window as it opened, if known: it caps the requests in flight. */
+  sendWindow?: number | undefined;
   signal: AbortSignal;
   /** Sees every byte sent, for a remote checksum comparison. */
   hash?: Hash;
@@ -48,7 +70,10 @@ export async function writeStream(
   const pending = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   let position = 0;
-  const size = requestSize(sftp, "write");
+  // Requests of whole packets (4 × 32 KiB with OpenSSH): none ends in a packet of a few bytes.
+  const requestBytes = requestSize(sftp, "write");
+  const size = requestBytes - writeRequestOverhead(handle);
+  const writesInFlight = writesThatFit(options.sendWindow, requestBytes, options.writesInFlight);
   // A dropped connection fails the upload even when ssh2 leaves a request unanswered.
   const lost = options.lost.then((error) => {
     failure ??= { error };
@@ -58,7 +83,7 @@ export async function writeStream(
       const chunk = typeof data === "string" ? Buffer.from(data) : (data as Buffer);
       options.hash?.update(chunk);
       for (let offset = 0; offset < chunk.length; offset += size) {
-        while (pending.size >= options.writesInFlight) await Promise.race([...pending, lost]);
+        while (pending.size >= writesInFlight) await Promise.race([...pending, lost]);
         if (failure) throw failure.error;
         options.signal.throwIfAborted();
         const request: Promise<void> = write(
