@@ -14,8 +14,8 @@ const SMALLEST_UPDATE = 128 * 1024;
  * Returns a function that reopens the SFTP channel's receive window to `size` bytes. ssh2 lets
  * the server send into a 2 MiB window and only adds to it once half is used, so over a link with
  * latency a download gets 1 to 2 MiB per round trip, while OpenSSH keeps the full window open.
- * Sized to the reads in flight, the window never holds back data cairn has asked for, and the
- * server sends nothing it was not asked for, so memory stays bounded by the reads in flight.
+ * The server sends only replies to the reads cairn made, so memory stays bounded by the reads
+ * in flight whatever the window.
  * Only a speed-up: where ssh2 does not show these fields, nothing is changed.
  */
 export function receiveWindowKeeper(sftp: SFTPWrapper, size: number): () => void {
