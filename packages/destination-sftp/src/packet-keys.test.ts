@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { silentLogger } from "@cairn/core";
 import { type SshdServer, startSshd } from "@cairn/testkit/sshd";
-import type { Client } from "ssh2";
+import type { CipherAlgorithm, Client, MacAlgorithm } from "ssh2";
+import SftpClient from "ssh2-sftp-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { optionsFor } from "./__fixtures__/server.js";
 import { SftpConnection } from "./connection.js";
+import { keepPacketKeysAsKeyObjects } from "./packet-keys.js";
 
 let server: SshdServer;
 beforeAll(async () => {
@@ -47,6 +49,34 @@ describe("packet cipher keys", () => {
       expect(new Set(keyKinds(session.ssh))).toEqual(new Set(["secret"]));
     } finally {
       await connection.close();
+    }
+  });
+
+  // Servers without AES-GCM get ChaCha20-Poly1305 or a CTR cipher with an HMAC, whose keys sit elsewhere.
+  const families: { name: string; cipher: CipherAlgorithm; hmac?: MacAlgorithm }[] = [
+    { name: "ChaCha20-Poly1305", cipher: "chacha20-poly1305@openssh.com" },
+    { name: "AES-128-CTR and HMAC-SHA-256", cipher: "aes128-ctr", hmac: "hmac-sha2-256-etm@openssh.com" },
+    { name: "AES-256-CTR and HMAC-SHA-512", cipher: "aes256-ctr", hmac: "hmac-sha2-512" },
+  ];
+  it.each(families)("work with $name through rekeys", async ({ cipher, hmac }) => {
+    const client = new SftpClient();
+    try {
+      await client.connect({
+        host: server.host,
+        port: server.port,
+        username: server.username,
+        privateKey: server.clientKey.privateKey,
+        algorithms: { cipher: [cipher], ...(hmac ? { hmac: [hmac] } : {}) },
+      });
+      const ssh = (client as unknown as { client: Client }).client;
+      keepPacketKeysAsKeyObjects(ssh);
+      const data = randomBytes(3 * 1024 * 1024 + 5);
+      const path = `${server.dataDir}/${cipher}.bin`;
+      await client.put(data, path);
+      expect(Buffer.compare((await client.get(path)) as Buffer, data)).toBe(0);
+      expect(new Set(keyKinds(ssh))).toEqual(new Set(["secret"]));
+    } finally {
+      await client.end().catch(() => undefined);
     }
   });
 });
