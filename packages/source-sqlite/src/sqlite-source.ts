@@ -2,7 +2,6 @@ import { stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { CairnError, defineSource, expandHome, PLUGIN_API_VERSION, type Source } from "@cairn/core";
 import { createSpooledSource } from "@cairn/source-command";
-import { checkIntegrity, snapshotDatabase } from "./snapshot.js";
 import { type SqliteSourceOptions, sqliteSourceOptions } from "./sqlite-options.js";
 
 /** An SQLite database as one file: a consistent snapshot, checked before it is shipped. */
@@ -39,6 +38,9 @@ export function createSqliteSource(options: SqliteSourceOptions, baseDir = proce
           hint: "source.path names the database file itself (the path source takes folders)",
         });
       }
+      // node:sqlite loads only for a job that snapshots a database: on Node 22 and 23 loading it
+      // prints an ExperimentalWarning, which every other command would show too.
+      const { checkIntegrity, snapshotDatabase } = await import("./snapshot.js");
       await snapshotDatabase(path, to);
       checkIntegrity(to, path);
       return { mtime: original.mtime, mode: original.mode & 0o7777 };
