@@ -5,6 +5,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import { CairnError, type Logger } from "@cairn/core";
 import type { Client, ConnectConfig, SFTPWrapper } from "ssh2";
 import SftpClient from "ssh2-sftp-client";
+import { sendWindowOf } from "./channel-window.js";
 import { isConnectionError, mapConnectError } from "./errors.js";
 import { HostKeyGuard } from "./host-key.js";
 import type { SftpOptions } from "./options.js";
@@ -31,11 +32,6 @@ export interface Session {
 /** What ssh2-sftp-client keeps but its types do not show. */
 interface SftpClientInternals {
   client: Client;
-}
-
-/** What ssh2 keeps but its types do not show: the channel's send window, in bytes. */
-interface ChannelInternals {
-  outgoing?: { window?: unknown };
 }
 
 /** What ssh2 keeps but its types do not show: the TCP socket it writes every packet to. */
@@ -166,10 +162,8 @@ export class SftpConnection {
     const lost = new Promise<Error>((resolve) => {
       markLost = resolve;
     });
-    // Read before any upload: the window shrinks as data is sent and grows back as the server reads it.
-    const window = (sftp as unknown as ChannelInternals).outgoing?.window;
-    const sendWindow = typeof window === "number" ? window : undefined;
-    const session: Session = { client, sftp, ssh, closed: false, sendWindow, lost };
+    // Read before any upload, while the window is still whole.
+    const session: Session = { client, sftp, ssh, closed: false, sendWindow: sendWindowOf(sftp), lost };
     ssh.on("close", () => {
       session.closed = true;
       const error = Object.assign(

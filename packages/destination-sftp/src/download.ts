@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import type { SFTPWrapper } from "ssh2";
+import { receiveWindowKeeper } from "./channel-window.js";
 import { SFTP_STATUS } from "./errors.js";
-import { receiveWindowKeeper } from "./receive-window.js";
 import { closeHandle, open } from "./sftp-calls.js";
 import { requestSize } from "./upload.js";
 
@@ -12,6 +12,9 @@ import { requestSize } from "./upload.js";
  * (0.5 to 1.0, some runs three times slower than others).
  */
 const RECEIVE_WINDOW = 4 * 1024 * 1024;
+
+/** The bytes a read reply carries besides its data: length, type, id, data length. */
+const READ_REPLY_OVERHEAD = 4 + 1 + 4 + 4;
 
 export interface ReadOptions {
   /** Read requests outstanding; a restore over a link with latency needs many, like an upload. */
@@ -31,10 +34,10 @@ export function readStream(sftp: SFTPWrapper, path: string, size: number, option
   let handle: Buffer | undefined;
   let nextOffset = 0;
   const readSize = requestSize(sftp, "read");
-  // Room for the replies in flight (data plus a 13-byte header), up to RECEIVE_WINDOW.
+  // Room for the replies in flight, up to RECEIVE_WINDOW.
   const keepWindowOpen = receiveWindowKeeper(
     sftp,
-    Math.min(RECEIVE_WINDOW, options.readsInFlight * (readSize + 13)),
+    Math.min(RECEIVE_WINDOW, options.readsInFlight * (readSize + READ_REPLY_OVERHEAD)),
   );
   const queue: Promise<Buffer>[] = [];
   const lost = options.lost.then((error) => Promise.reject(error));

@@ -3,8 +3,19 @@ import type { SFTPWrapper } from "ssh2";
 /** What ssh2 keeps but its types do not show: the channel's windows and the protocol that sends adjustments. */
 interface ChannelInternals {
   incoming?: { window?: unknown };
-  outgoing?: { id?: unknown };
+  outgoing?: { id?: unknown; window?: unknown };
   _protocol?: { channelWindowAdjust?: unknown };
+}
+
+/**
+ * The SFTP channel's send window in bytes: what the server lets cairn send before it reads
+ * more. Read as the connection opens it is the server's full window (sshd's is 2 MiB); it
+ * shrinks as data is sent and grows back as the server reads it. Undefined where ssh2 does not
+ * show it.
+ */
+export function sendWindowOf(sftp: SFTPWrapper): number | undefined {
+  const window = (sftp as unknown as ChannelInternals).outgoing?.window;
+  return typeof window === "number" ? window : undefined;
 }
 
 /** Window updates smaller than this wait for the next reply: one message per read is plenty. */

@@ -1,6 +1,6 @@
 import type { SFTPWrapper } from "ssh2";
 import { describe, expect, it } from "vitest";
-import { receiveWindowKeeper } from "./receive-window.js";
+import { receiveWindowKeeper, sendWindowOf } from "./channel-window.js";
 
 const KiB = 1024;
 
@@ -43,5 +43,12 @@ describe("receiveWindowKeeper", () => {
   it("leaves a channel alone whose fields ssh2 no longer has", () => {
     const keepOpen = receiveWindowKeeper({} as SFTPWrapper, 8192 * KiB);
     expect(() => keepOpen()).not.toThrow();
+  });
+});
+
+describe("sendWindowOf", () => {
+  it("reads the window the server granted, and nothing where ssh2 does not show it", () => {
+    expect(sendWindowOf({ outgoing: { window: 2048 * KiB } } as unknown as SFTPWrapper)).toBe(2048 * KiB);
+    expect(sendWindowOf({} as SFTPWrapper)).toBeUndefined();
   });
 });
