@@ -1,15 +1,9 @@
 import { Readable } from "node:stream";
-import {
-  checkCapabilities,
-  createMemoryDestination,
-  describeError,
-  isPlugin,
-  silentLogger,
-} from "@cairn/core";
+import { checkCapabilities, describeError, isPlugin, silentLogger } from "@cairn/core";
 import { type GcsEmulator, startGcsEmulator } from "@cairn/testkit/gcs-emulator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { signal } from "./__fixtures__/emulated.js";
-import gcs, { softDeleteNotice } from "./index.js";
+import gcs from "./index.js";
 
 let emulator: GcsEmulator;
 beforeEach(async () => {
@@ -34,11 +28,10 @@ describe("the gcs plugin", () => {
     await dest.close();
   });
 
-  it("gives prune a soft delete notice for GCS and none for other destinations", async () => {
+  it("gives prune a soft delete notice", async () => {
     emulator.setSoftDeletePolicy("backups", { retentionDurationSeconds: 3 * 86400 });
     const dest = await gcs.create(gcs.options.parse({ bucket: "backups", apiEndpoint: emulator.url }), ctx);
-    expect(await softDeleteNotice(dest)).toMatch(/gs:\/\/backups has soft delete on.*3 days/);
-    expect(await softDeleteNotice(createMemoryDestination())).toBeUndefined();
+    expect(await dest.deletionNotice?.()).toMatch(/gs:\/\/backups has soft delete on.*3 days/);
   });
 
   it("reports an unusable service account key as DESTINATION_AUTH without repeating it", async () => {

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { homedir, hostname } from "node:os";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { hostname } from "node:os";
+import { dirname, isAbsolute, resolve } from "node:path";
 import YAML from "yaml";
 import type { z } from "zod";
 import type { DestinationPlugin, SourcePlugin } from "../define.js";
@@ -13,6 +13,7 @@ import { parseSchedule } from "../status/schedule.js";
 import { formatIssue, formatPath } from "./issues.js";
 import { type ArchiveConfig, configSchema } from "./schema.js";
 import { expandHome, resolveSecrets, SecretSet } from "./secrets.js";
+import { defaultStateDir } from "./state-dir.js";
 
 const DEFAULT_HOOK_TIMEOUT_MS = 10 * 60_000;
 
@@ -155,9 +156,7 @@ export async function parseConfig(
   }
 
   if (problems.length > 0) throw invalid(file, problems, secrets);
-  const stateDir = data.stateDir
-    ? resolveFrom(baseDir, expandHome(data.stateDir))
-    : join(process.env.XDG_STATE_HOME ?? join(homedir(), ".local", "state"), "cairn");
+  const stateDir = data.stateDir ? resolveFrom(baseDir, expandHome(data.stateDir)) : defaultStateDir();
   return { file, baseDir, stateDir, host: hostname(), secrets, destinations, jobs };
 }
 

@@ -1,5 +1,5 @@
-export { bucketKey, isoWeek, type Period } from "./buckets.js";
-export { type CalendarDuration, formatDuration, parseDuration } from "./duration.js";
+export type { Period } from "./buckets.js";
+export { type CalendarDuration, formatDuration } from "./duration.js";
 export {
   type PlanItem,
   planRetention,
