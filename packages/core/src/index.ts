@@ -80,13 +80,17 @@ export type {
   BackupResult,
   BackupRunOptions,
   DestinationResult,
+  JobRun,
+  PlannedUpload,
+  Stage,
 } from "./pipeline/run-backup.js";
-export { runBackup, runJob } from "./pipeline/run-backup.js";
+export { JOB_STAGES, runBackup, runJob } from "./pipeline/run-backup.js";
 export { ParentGuard, safeTargetPath } from "./pipeline/safe-path.js";
 export type { BranchOutcome, TeeBranch, TeeResult } from "./pipeline/tee.js";
 export { tee } from "./pipeline/tee.js";
 export type { UploadArgs } from "./pipeline/upload.js";
 export { uploadBackup } from "./pipeline/upload.js";
+export type { UploadLayer } from "./pipeline/upload-layers.js";
 export type { VerifyResult } from "./pipeline/verify.js";
 export { verifyBackup } from "./pipeline/verify.js";
 export { PluginRegistry } from "./registry.js";

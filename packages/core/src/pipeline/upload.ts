@@ -1,16 +1,18 @@
 import { createHash } from "node:crypto";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import type { CairnConfig, ConfiguredJob } from "../config/load.js";
 import type { RunContext } from "../contracts/context.js";
-import type { Source, SourceEntry } from "../contracts/source.js";
+import type { Source } from "../contracts/source.js";
 import { CairnError } from "../errors.js";
-import { type Manifest, serializeManifest } from "../manifest.js";
-import { archiveKey, manifestKey, newBackupId } from "../naming.js";
+import type { Manifest } from "../manifest.js";
+import { archiveKey, newBackupId } from "../naming.js";
 import type { PluginRegistry } from "../registry.js";
+import { commitBackup } from "./commit.js";
 import type { OpenDestination } from "./open-destinations.js";
 import { summarizeError } from "./outcome.js";
 import type { BackupProgress, BackupResult, DestinationResult } from "./results.js";
 import { tee } from "./tee.js";
+import { type UploadLayer, uploadLayers } from "./upload-layers.js";
 
 export interface UploadArgs {
   config: CairnConfig;
@@ -28,23 +30,25 @@ export interface UploadArgs {
   now: () => Date;
   ctx: RunContext;
   onProgress?: (progress: BackupProgress) => void;
+  /** The steps the data passes through; the job's own (uploadLayers) by default. */
+  layers?: UploadLayer[];
 }
 
 /**
- * Streams one archive of `source` to every given destination at once, then writes the manifest
- * at each destination that stored the whole archive. Retention is the caller's.
+ * Streams one archive of `source` through the job's layers to every given destination at once,
+ * then commits it with a manifest at each destination that stored all of it. Retention is the
+ * caller's.
  */
 export async function uploadBackup(args: UploadArgs): Promise<BackupResult> {
   const { config, job, ctx, started } = args;
   const id = newBackupId(args.name, started);
-  const results: DestinationResult[] = [];
   const base = {
     job: job.name,
     id,
     startedAt: started.toISOString(),
     ...(args.entry ? { entry: args.entry } : {}),
   };
-  const fail = (error: unknown): BackupResult => {
+  const fail = (error: unknown, results: DestinationResult[] = []): BackupResult => {
     const summary = summarizeError(error, config.secrets);
     for (const open of args.destinations) {
       if (!results.some((r) => r.destination === open.name))
@@ -63,11 +67,18 @@ export async function uploadBackup(args: UploadArgs): Promise<BackupResult> {
     const archiver = args.registry.archiver(job.archive.format)(
       job.archive.level === undefined ? {} : { level: job.archive.level },
     );
-    const key = archiveKey(job.name, id, archiver.extension);
     const progress: BackupProgress = { entries: 0, sourceBytes: 0, archiveBytes: 0, currentPath: undefined };
+    const layers = args.layers ?? uploadLayers(job, progress, args.onProgress);
+    const extension = archiver.extension + layers.map((l) => l.extension ?? "").join("");
+    const key = archiveKey(job.name, id, extension);
+
+    let entries = args.source.entries(ctx);
+    for (const layer of layers) if (layer.entries) entries = layer.entries(entries);
+    let archive: Readable = archiver.write(entries, ctx);
+    for (const layer of layers) if (layer.bytes) archive = layer.bytes(archive);
+
     const hash = createHash("sha256");
     let lastReport = 0;
-    const archive = archiver.write(countEntries(args.source.entries(ctx), progress, args.onProgress), ctx);
     const controllers = args.destinations.map(() => new AbortController());
     const abortAll = () => {
       for (const c of controllers) c.abort(ctx.signal.reason);
@@ -103,39 +114,13 @@ export async function uploadBackup(args: UploadArgs): Promise<BackupResult> {
       host: config.host,
       source: config.secrets.redact(args.source.describe()),
       archive: { key, format: archiver.format, size: progress.archiveBytes, sha256: hash.digest("hex") },
-      entries: progress.entries,
-      sourceBytes: progress.sourceBytes,
+      entries: 0,
+      sourceBytes: 0,
       tags: job.tags,
       engine: { name: "cairn", version: args.engineVersion },
+      ...Object.assign({}, ...layers.map((l) => l.manifest?.() ?? {})),
     };
-    const body = serializeManifest(manifest);
-    for (const [i, open] of args.destinations.entries()) {
-      const outcome = outcomes[i]!;
-      const result: DestinationResult = { destination: open.name, status: "failed", archiveKey: key };
-      results.push(result);
-      if (!outcome.ok) {
-        result.error = summarizeError(outcome.error, config.secrets);
-        ctx.logger.error(`upload to ${open.name} failed: ${result.error.message}`);
-        continue;
-      }
-      try {
-        if (outcome.value.size !== manifest.archive.size) {
-          throw new CairnError(
-            "DESTINATION_IO",
-            `${open.name} stored ${outcome.value.size} of ${manifest.archive.size} bytes`,
-          );
-        }
-        // The manifest goes last: only now does the backup exist at this destination.
-        await open.destination.put(manifestKey(job.name, id), Readable.from([body]), {
-          size: body.length,
-          signal: ctx.signal,
-        });
-        result.status = "ok";
-      } catch (error) {
-        result.error = summarizeError(error, config.secrets);
-        await open.destination.delete(key).catch(() => undefined);
-      }
-    }
+    const results = await commitBackup(args.destinations, outcomes, manifest, config.secrets, ctx);
     const ok = results.filter((r) => r.status === "ok").length;
     const status = ok === results.length ? "ok" : ok > 0 ? "partial" : "failed";
     const done: BackupResult = {
@@ -156,33 +141,5 @@ export async function uploadBackup(args: UploadArgs): Promise<BackupResult> {
     return done;
   } catch (error) {
     return fail(error);
-  }
-}
-
-async function* countEntries(
-  entries: AsyncIterable<SourceEntry>,
-  progress: BackupProgress,
-  onProgress: ((progress: BackupProgress) => void) | undefined,
-): AsyncGenerator<SourceEntry> {
-  for await (const entry of entries) {
-    progress.entries += 1;
-    progress.currentPath = entry.path;
-    if (entry.size !== undefined || !entry.open) {
-      progress.sourceBytes += entry.size ?? 0;
-      onProgress?.(progress);
-      yield entry;
-      continue;
-    }
-    // A file of unknown size (a streamed dump) counts its bytes as the archiver reads them.
-    const open = entry.open.bind(entry);
-    onProgress?.(progress);
-    yield { ...entry, open: () => Readable.from(countBytes(open(), progress), { objectMode: false }) };
-  }
-}
-
-async function* countBytes(content: Readable, progress: BackupProgress): AsyncGenerator<Buffer> {
-  for await (const chunk of content) {
-    progress.sourceBytes += (chunk as Buffer).length;
-    yield chunk as Buffer;
   }
 }

@@ -1,0 +1,38 @@
+import { applyRetention } from "../apply-retention.js";
+import { summarizeError } from "../outcome.js";
+import type { Stage } from "./stage.js";
+
+/** Applies the job's retention at each destination where every upload of this run succeeded. */
+export const retainWhereUploaded: Stage = async (run, next) => {
+  const { results, job, logger } = run;
+  for (const open of run.destinations) {
+    const mine = results.flatMap((r) => r.destinations.filter((d) => d.destination === open.name));
+    // Retention never runs where an upload of this run failed.
+    if (mine.length === 0 || mine.some((d) => d.status !== "ok")) continue;
+    const last = mine.at(-1)!;
+    try {
+      const retained = await applyRetention(open.destination, job.name, job.retention, {
+        now: run.now(),
+        timeZone: job.timeZone,
+        dryRun: false,
+        logger,
+        // The backup just made stays even if another one carries a later (wrong) clock.
+        protect: results.at(-1)?.id ? [results.at(-1)!.id] : [],
+      });
+      last.retention = {
+        removed: retained.removed,
+        bytesFreed: retained.bytesFreed,
+        errors: retained.errors,
+        notes: retained.notes,
+      };
+    } catch (error) {
+      last.retention = {
+        removed: [],
+        bytesFreed: 0,
+        errors: [summarizeError(error, run.config.secrets)],
+        notes: [],
+      };
+    }
+  }
+  await next();
+};
