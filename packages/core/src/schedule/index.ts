@@ -1,9 +1,6 @@
+export { crontabLines } from "./crontab.js";
+export { launchdPlist } from "./launchd.js";
 export { type Scheduler, type SchedulerOptions, startScheduler } from "./scheduler.js";
-export {
-  crontabLines,
-  launchdPlist,
-  type ServiceCommand,
-  systemdUnits,
-  toOnCalendar,
-  windowsTaskXml,
-} from "./service-files.js";
+export type { ServiceCommand } from "./service-command.js";
+export { systemdUnits } from "./systemd.js";
+export { windowsTaskXml } from "./windows-task.js";

@@ -1,0 +1,17 @@
+/** What runs the backup: absolute paths, so the OS scheduler needs no PATH or working folder of ours. */
+export interface ServiceCommand {
+  job: string;
+  schedule: string;
+  timeZone: string;
+  catchUp: boolean;
+  /** The program and its arguments, e.g. [node, /opt/cairn/main.js, backup, db, --config, /etc/cairn.yaml]. */
+  argv: string[];
+  workingDirectory: string;
+  /** Where cron and launchd write the run's output. */
+  logFile: string;
+}
+
+/** Text for an XML element or attribute (launchd plists, Task Scheduler files). */
+export function xml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
