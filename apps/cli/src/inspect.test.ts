@@ -1,4 +1,5 @@
 import { open, readFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listed, Project, simpleConfig } from "./__fixtures__/cli.js";
@@ -73,7 +74,7 @@ describe("list, verify and prune", () => {
 
     const dry = await project.run(["prune", "--dry-run"]);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toContain("job job at disk (time zone UTC; policy maxCount 2)");
+    expect(dry.stdout).toContain(`job job at disk, host ${hostname()} (time zone UTC; policy maxCount 2)`);
     expect(dry.stdout).toMatch(new RegExp(`${ids[3]} .* remove `));
     expect(dry.stdout).toMatch(new RegExp(`${ids[0]} .* keep `));
     expect(dry.stdout).toMatch(/would remove 3 items and free .*; nothing was deleted/);

@@ -27,6 +27,10 @@ export function createProgram(io: CliIO, setExitCode: (code: ExitCode) => void):
       "-c, --config <file>",
       "config file (default: cairn.config.yaml, .yml or .json in the current folder)",
     )
+    .option(
+      "--host <name>",
+      "the host name this run's backups carry and whose backups retention weighs (default: host: in the config, else this machine's name)",
+    )
     .option("--json", "print results as one JSON document on stdout (never containing secrets)")
     .addOption(new Option("-q, --quiet", "print only results and errors").conflicts("verbose"))
     .option("-v, --verbose", "print debug logs, and stack traces with errors")

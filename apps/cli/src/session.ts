@@ -18,6 +18,7 @@ export interface GlobalOptions {
   quiet?: boolean;
   verbose?: boolean;
   logFormat?: "text" | "json";
+  host?: string;
 }
 
 /**
@@ -53,7 +54,11 @@ export class Session {
   config(): Promise<CairnConfig> {
     this.#config ??= (async () => {
       const file = await findConfigFile(this.options.config, this.io.cwd);
-      const config = await loadConfig(file, this.registry);
+      const config = await loadConfig(
+        file,
+        this.registry,
+        this.options.host === undefined ? {} : { host: this.options.host },
+      );
       this.#redact = (text) => config.secrets.redact(text);
       return config;
     })();

@@ -3,13 +3,14 @@ export { listBackups } from "./catalog/list-backups.js";
 export { CONFIG_NAMES, findConfigFile } from "./config/find.js";
 export { formatIssue, formatPath } from "./config/issues.js";
 export { configJsonSchema } from "./config/json-schema.js";
-export type { CairnConfig, ConfiguredDestination, ConfiguredJob } from "./config/load.js";
+export type { CairnConfig, ConfigOverrides, ConfiguredDestination, ConfiguredJob } from "./config/load.js";
 export { loadConfig, parseConfig } from "./config/load.js";
 export type { ArchiveConfig, CairnConfigData, HooksConfig, JobConfig, PluginEntry } from "./config/schema.js";
 export {
   archiveConfigSchema,
   configSchema,
   hooksConfigSchema,
+  hostSchema,
   jobConfigSchema,
   pluginEntrySchema,
 } from "./config/schema.js";

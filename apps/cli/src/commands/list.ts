@@ -86,6 +86,7 @@ function printListings(session: Session, config: CairnConfig, listings: Listing[
         time: b.time,
         cells: [
           b.id,
+          b.manifest.host,
           formatTime(b.time),
           formatAge(b.time, now),
           formatBytes(b.archive.size),
@@ -97,6 +98,7 @@ function printListings(session: Session, config: CairnConfig, listings: Listing[
         time: u.time,
         cells: [
           u.id,
+          "",
           formatTime(u.time),
           formatAge(u.time, now),
           formatBytes(u.size),
@@ -109,7 +111,7 @@ function printListings(session: Session, config: CairnConfig, listings: Listing[
       `  job ${listing.job}: ${complete.length} complete${incomplete.length > 0 ? `, ${incomplete.length} incomplete` : ""}`,
     );
     for (const line of table(
-      ["backup", "created (UTC)", "age", "size", "entries", ""],
+      ["backup", "host", "created (UTC)", "age", "size", "entries", ""],
       rows.map((r) => r.cells),
       "    ",
     )) {
@@ -125,6 +127,7 @@ function toJson(listings: Listing[]) {
         destination: l.destination,
         job: l.job,
         id: b.id,
+        host: b.manifest.host,
         time: b.time.toISOString(),
         size: b.archive.size,
         format: b.manifest.archive.format,

@@ -1,10 +1,13 @@
 import {
   applyRetention,
   type ConfiguredJob,
+  describeGroup,
   type ErrorSummary,
   type JobLock,
   lockJob,
+  type RetentionGroup,
   type RetentionRun,
+  retentionGroup,
   summarizeError,
 } from "@cairn/core";
 import type { Command } from "commander";
@@ -31,7 +34,8 @@ export function registerPrune(program: Command, run: Runner): void {
     .addHelpText(
       "after",
       `
-The plan is made per destination, from the complete backups there, in the job's time zone.
+The plan is made per destination, from the complete backups there of this host (or of every
+host, with the policy's groupBy: job), in the job's time zone.
 Whatever the policy, the newest backup is never removed, and a job without a policy loses
 nothing. An incomplete upload (an archive without manifest) is removed once it is a day old.
 \`cairn backup\` prunes by itself after each successful upload; this command is for changing a
@@ -40,13 +44,15 @@ policy or looking at what it would do.
 Examples:
   cairn prune --dry-run            what every job's policy would remove, and why
   cairn prune db -d nas            apply job db's policy at destination nas
-  cairn prune --dry-run --json     the plans as JSON`,
+  cairn prune --dry-run --json     the plans as JSON
+  cairn prune --host old-name      apply the policy to the backups a renamed host left`,
     )
     .action(run((session, job: string | undefined, options: PruneOptions) => prune(session, job, options)));
 }
 
 interface Pruned {
   job: ConfiguredJob;
+  group: RetentionGroup;
   destination: string;
   run?: RetentionRun;
   error?: ErrorSummary;
@@ -66,6 +72,7 @@ async function prune(session: Session, name: string | undefined, options: PruneO
         (d) => options.destination === undefined || d === options.destination,
       );
       if (at.length === 0) continue;
+      const group = retentionGroup(job.name, job.retention?.groupBy, config.host);
       // A real prune holds the job's lock, so it never races a backup of the same job.
       let lock: JobLock | undefined;
       try {
@@ -78,15 +85,16 @@ async function prune(session: Session, name: string | undefined, options: PruneO
               timeZone: job.timeZone,
               dryRun,
               logger: session.logger,
+              group,
             });
-            pruned.push({ job, destination, run });
+            pruned.push({ job, group, destination, run });
           } catch (error) {
-            pruned.push({ job, destination, error: summarizeError(error, config.secrets) });
+            pruned.push({ job, group, destination, error: summarizeError(error, config.secrets) });
           }
         }
       } catch (error) {
         for (const destination of at)
-          pruned.push({ job, destination, error: summarizeError(error, config.secrets) });
+          pruned.push({ job, group, destination, error: summarizeError(error, config.secrets) });
       } finally {
         await lock?.release();
       }
@@ -100,7 +108,7 @@ async function prune(session: Session, name: string | undefined, options: PruneO
 function printPlan(session: Session, pruned: Pruned, dryRun: boolean, now: Date): void {
   const policy = describePolicy(pruned.job.retention);
   session.print(
-    `job ${pruned.job.name} at ${pruned.destination} (time zone ${pruned.job.timeZone}; policy ${policy})`,
+    `job ${pruned.job.name} at ${pruned.destination}, ${describeGroup(pruned.group)} (time zone ${pruned.job.timeZone}; policy ${policy})`,
   );
   if (pruned.error) {
     session.print(`  error: ${pruned.error.message} [${pruned.error.code}]`);
@@ -148,6 +156,7 @@ function toJson(pruned: Pruned, dryRun: boolean) {
   const base = {
     job: pruned.job.name,
     destination: pruned.destination,
+    host: pruned.group.host ?? null,
     timeZone: pruned.job.timeZone,
     policy: pruned.job.retention ?? {},
     dryRun,

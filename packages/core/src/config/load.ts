@@ -11,7 +11,7 @@ import type { PluginRegistry } from "../registry.js";
 import type { RetentionPolicy } from "../retention/index.js";
 import { parseSchedule } from "../status/schedule.js";
 import { formatIssue, formatPath } from "./issues.js";
-import { type ArchiveConfig, configSchema } from "./schema.js";
+import { type ArchiveConfig, configSchema, hostSchema } from "./schema.js";
 import { expandHome, resolveSecrets, SecretSet } from "./secrets.js";
 import { defaultStateDir } from "./state-dir.js";
 
@@ -43,24 +43,36 @@ export interface CairnConfig {
   file: string;
   baseDir: string;
   stateDir: string;
+  /** The name this machine's backups carry: `--host`, else `host:`, else the machine's host name. */
   host: string;
   secrets: SecretSet;
   destinations: Map<string, ConfiguredDestination>;
   jobs: Map<string, ConfiguredJob>;
 }
 
+/** What the command line overrides in a config. */
+export interface ConfigOverrides {
+  /** `--host`: the name this run's backups carry. */
+  host?: string;
+}
+
 /** Reads, resolves and checks a config file; every problem found is reported at once. */
-export async function loadConfig(file: string, registry: PluginRegistry): Promise<CairnConfig> {
+export async function loadConfig(
+  file: string,
+  registry: PluginRegistry,
+  overrides: ConfigOverrides = {},
+): Promise<CairnConfig> {
   const text = await readFile(file, "utf8").catch((cause: unknown) => {
     throw new CairnError("CONFIG_NOT_FOUND", `cannot read config file ${file}`, { cause });
   });
-  return parseConfig(text, file, registry);
+  return parseConfig(text, file, registry, overrides);
 }
 
 export async function parseConfig(
   text: string,
   file: string,
   registry: PluginRegistry,
+  overrides: ConfigOverrides = {},
 ): Promise<CairnConfig> {
   const baseDir = dirname(file);
   const raw = parseText(text, file);
@@ -155,9 +167,15 @@ export async function parseConfig(
     });
   }
 
+  if (overrides.host !== undefined) {
+    const host = hostSchema.safeParse(overrides.host);
+    if (!host.success)
+      problems.push(`--host ${JSON.stringify(overrides.host)}: ${host.error.issues[0]?.message}`);
+  }
   if (problems.length > 0) throw invalid(file, problems, secrets);
   const stateDir = data.stateDir ? resolveFrom(baseDir, expandHome(data.stateDir)) : defaultStateDir();
-  return { file, baseDir, stateDir, host: hostname(), secrets, destinations, jobs };
+  const host = overrides.host ?? data.host ?? hostname();
+  return { file, baseDir, stateDir, host, secrets, destinations, jobs };
 }
 
 function parseText(text: string, file: string): unknown {

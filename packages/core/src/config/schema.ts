@@ -53,7 +53,21 @@ export const jobConfigSchema = z.strictObject({
   notify: notifySchema.optional(),
 });
 
+/** Host names as they go into manifests, metric labels and Pushgateway paths. */
+export const hostSchema = z
+  .string()
+  .max(253)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
+    message: "a host name uses letters, digits, '.', '_' and '-', and starts with a letter or digit",
+  });
+
 export const configSchema = z.strictObject({
+  /**
+   * The name this machine's backups carry, and so the retention group they belong to; the
+   * machine's host name by default. Set it where that name changes (containers, pods, a laptop
+   * that is `mac.local` on one network and `mac.fritz.box` on another).
+   */
+  host: hostSchema.optional(),
   /** Where cairn keeps its locks; `~/.local/state/cairn` by default. */
   stateDir: z.string().optional(),
   /** Third-party plugin packages to load before the destinations and jobs are checked. */

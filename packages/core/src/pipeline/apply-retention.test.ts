@@ -5,13 +5,14 @@ import { silentLogger } from "../contracts/context.js";
 import { serializeManifest } from "../manifest.js";
 import { createMemoryDestination, type MemoryDestination } from "../memory-destination.js";
 import { archiveKey, manifestKey, newBackupId } from "../naming.js";
+import { retentionGroup } from "../retention/index.js";
 import { applyRetention } from "./apply-retention.js";
 
 const signal = new AbortController().signal;
 const now = new Date("2026-11-22T12:00:00Z");
 
 /** Puts a complete backup of `bytes` bytes made `daysAgo` days before now. */
-async function seed(dest: MemoryDestination, daysAgo: number, bytes: number): Promise<string> {
+async function seed(dest: MemoryDestination, daysAgo: number, bytes: number, host = "test"): Promise<string> {
   const created = new Date(now.getTime() - daysAgo * 86_400_000);
   const id = newBackupId("db", created);
   const key = archiveKey("db", id, ".zip");
@@ -22,7 +23,7 @@ async function seed(dest: MemoryDestination, daysAgo: number, bytes: number): Pr
     id,
     job: "db",
     createdAt: created.toISOString(),
-    host: "test",
+    host,
     source: "test",
     archive: { key, format: "zip" as const, size: bytes, sha256: "0".repeat(64) },
     entries: 1,
@@ -33,6 +34,37 @@ async function seed(dest: MemoryDestination, daysAgo: number, bytes: number): Pr
   await dest.put(manifestKey("db", id), Readable.from([serializeManifest(manifest)]), { signal });
   return id;
 }
+
+describe("applyRetention per retention group", () => {
+  it("weighs only the group's host, says whose backups it left, and with groupBy job weighs all", async () => {
+    const dest = createMemoryDestination();
+    const mine = [
+      await seed(dest, 0, 10, "web1"),
+      await seed(dest, 1, 10, "WEB1"),
+      await seed(dest, 2, 10, "web1"),
+    ];
+    const theirs = [await seed(dest, 0.5, 10, "web2"), await seed(dest, 3, 10, "web2")];
+    const options = { now, timeZone: "UTC", dryRun: false, logger: silentLogger };
+    const run = await applyRetention(
+      dest,
+      "db",
+      { keepLast: 1 },
+      { ...options, group: retentionGroup("db", undefined, "web1") },
+    );
+    expect(run.removed.sort()).toEqual([mine[1], mine[2]].sort());
+    expect(run.notes.join("\n")).toContain("web2 (2)");
+    const left = (await listBackups(dest, "db")).complete.map((b) => b.id);
+    expect(left.sort()).toEqual([mine[0], ...theirs].sort());
+
+    const shared = await applyRetention(
+      dest,
+      "db",
+      { keepLast: 1, groupBy: "job" },
+      { ...options, group: retentionGroup("db", "job", "web1") },
+    );
+    expect(shared.removed.sort()).toEqual([theirs[0], theirs[1]].sort());
+  });
+});
 
 describe("applyRetention", () => {
   let dest: MemoryDestination;

@@ -1,7 +1,15 @@
 import { type BackupCatalog, type IncompleteUpload, listBackups } from "../catalog/list-backups.js";
 import type { Logger } from "../contracts/context.js";
 import type { Destination } from "../contracts/destination.js";
-import { formatBytes, parseSize, planRetention, type RetentionPolicy } from "../retention/index.js";
+import {
+  describeGroup,
+  formatBytes,
+  inGroup,
+  parseSize,
+  planRetention,
+  type RetentionGroup,
+  type RetentionPolicy,
+} from "../retention/index.js";
 import { type ErrorSummary, summarizeError } from "./outcome.js";
 
 /** An upload older than this without its manifest is not still running: it was cut off. */
@@ -34,6 +42,8 @@ export interface RetentionOptions {
   catalog?: BackupCatalog;
   /** Backup ids never to remove: the ones this run just wrote (their clock may be behind another's). */
   protect?: readonly string[];
+  /** Whose backups this plan weighs; every backup of the job when absent. */
+  group?: RetentionGroup;
 }
 
 /**
@@ -46,7 +56,11 @@ export async function applyRetention(
   policy: RetentionPolicy | undefined,
   options: RetentionOptions,
 ): Promise<RetentionRun> {
-  const catalog = options.catalog ?? (await listBackups(destination, job));
+  const listed = options.catalog ?? (await listBackups(destination, job));
+  const group = options.group;
+  const catalog = group
+    ? { ...listed, complete: listed.complete.filter((b) => inGroup(b.manifest, group)) }
+    : listed;
   const byId = new Map(catalog.complete.map((b) => [b.id, b]));
   const plan = planRetention(
     catalog.complete.map((b) => ({ id: b.id, time: b.time, size: b.archive.size, tags: b.manifest.tags })),
@@ -63,7 +77,7 @@ export async function applyRetention(
     staleIncomplete: catalog.incomplete.filter(
       (u) => options.now.getTime() - u.time.getTime() > INCOMPLETE_UPLOAD_MAX_AGE_MS,
     ),
-    notes: plan.notes ?? [],
+    notes: [...(plan.notes ?? []), ...otherHostsNote(listed, catalog, group)],
     removed: [],
     bytesFreed: 0,
     errors: [],
@@ -121,6 +135,23 @@ export async function applyRetention(
     }
   }
   return run;
+}
+
+/** Says whose backups this plan leaves alone, so a host that was renamed notices its old backups. */
+function otherHostsNote(
+  listed: BackupCatalog,
+  mine: BackupCatalog,
+  group: RetentionGroup | undefined,
+): string[] {
+  if (!group || listed.complete.length === mine.complete.length) return [];
+  const others = new Map<string, number>();
+  for (const b of listed.complete) {
+    if (!inGroup(b.manifest, group)) others.set(b.manifest.host, (others.get(b.manifest.host) ?? 0) + 1);
+  }
+  const list = [...others].map(([host, n]) => `${host} (${n})`).join(", ");
+  return [
+    `planned for ${describeGroup(group)} only; backups of other hosts are theirs to prune: ${list} (a renamed host: \`cairn prune --host OLD-NAME\`, or set \`host:\` in the config)`,
+  ];
 }
 
 /**

@@ -1,6 +1,14 @@
 export type { Period } from "./buckets.js";
 export { type CalendarDuration, formatDuration } from "./duration.js";
 export {
+  describeGroup,
+  type GroupBy,
+  inGroup,
+  type RetentionGroup,
+  retentionGroup,
+  sameHost,
+} from "./group.js";
+export {
   type PlanItem,
   planRetention,
   type RetentionCandidate,

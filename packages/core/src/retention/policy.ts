@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DurationError, parseDuration } from "./duration.js";
+import type { GroupBy } from "./group.js";
 import { parseSize, SizeError } from "./size.js";
 
 /** `-1`, `"unlimited"` or `Infinity` mean no limit; `0` turns the rule off. */
@@ -67,6 +68,11 @@ export const retentionPolicySchema = z.strictObject({
   maxTotalSize: sizeSchema.optional(),
   /** Remove the oldest until the destination has this much free (destinations that can tell). */
   minFreeSpace: sizeSchema.optional(),
+  /**
+   * Which backups the rules weigh together: `host` (the default) plans each host's backups of
+   * the job on their own; `job` plans every host's backups of the job as one set.
+   */
+  groupBy: z.enum(["host", "job"]).optional(),
 });
 
 /** A count: a whole number of backups, `0` for off, `-1` / `"unlimited"` / `Infinity` for no limit. */
@@ -89,4 +95,5 @@ export interface RetentionPolicy {
   maxCount?: number;
   maxTotalSize?: number | string;
   minFreeSpace?: number | string;
+  groupBy?: GroupBy;
 }

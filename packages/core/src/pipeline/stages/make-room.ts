@@ -2,14 +2,15 @@ import { listBackups } from "../../catalog/list-backups.js";
 import type { ConfiguredJob } from "../../config/load.js";
 import type { Logger } from "../../contracts/context.js";
 import type { Destination } from "../../contracts/destination.js";
-import { formatBytes, parseSize, planRetention } from "../../retention/index.js";
+import { formatBytes, inGroup, parseSize, planRetention, retentionGroup } from "../../retention/index.js";
 import type { Stage } from "./stage.js";
 
 /** Frees space for the coming upload at each destination that can tell its free space. */
 export const makeRoom: Stage = async (run, next) => {
   for (const open of run.destinations) {
-    await makeRoomBeforeUpload(open.destination, run.job, run.now(), run.logger).catch((error: unknown) =>
-      run.logger.warn(`could not make room at ${open.name} before the upload: ${(error as Error).message}`),
+    await makeRoomBeforeUpload(open.destination, run.job, run.now(), run.logger, run.config.host).catch(
+      (error: unknown) =>
+        run.logger.warn(`could not make room at ${open.name} before the upload: ${(error as Error).message}`),
     );
   }
   await next();
@@ -28,9 +29,13 @@ export async function makeRoomBeforeUpload(
   job: ConfiguredJob,
   now: Date,
   logger: Logger,
+  host: string,
 ): Promise<string[]> {
   if (!job.retention || !destination.freeSpace) return [];
-  const catalog = await listBackups(destination, job.name);
+  const group = retentionGroup(job.name, job.retention.groupBy, host);
+  const listed = await listBackups(destination, job.name);
+  // Room is only ever made in this host's group: another host's backups are not ours to drop.
+  const catalog = { ...listed, complete: listed.complete.filter((b) => inGroup(b.manifest, group)) };
   const previous = catalog.complete[0];
   if (!previous) return [];
   const reserve = job.retention.minFreeSpace === undefined ? 0 : parseSize(job.retention.minFreeSpace);

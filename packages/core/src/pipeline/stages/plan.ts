@@ -1,6 +1,7 @@
 import { listBackups } from "../../catalog/list-backups.js";
 import type { RunContext } from "../../contracts/context.js";
 import { isSplitSource, type SourcePart } from "../../contracts/source.js";
+import { inGroup, type RetentionGroup, retentionGroup } from "../../retention/index.js";
 import type { OpenDestination } from "../open-destinations.js";
 import type { PlannedUpload, Stage } from "./stage.js";
 
@@ -11,7 +12,12 @@ import type { PlannedUpload, Stage } from "./stage.js";
 export const planUploads: Stage = async (run, next) => {
   const source = run.source!;
   run.plan = isSplitSource(source)
-    ? newParts(source.parts(run.ctx), run.destinations, run.job.name, run.ctx)
+    ? newParts(
+        source.parts(run.ctx),
+        run.destinations,
+        retentionGroup(run.job.name, run.job.retention?.groupBy, run.config.host),
+        run.ctx,
+      )
     : single({ source, name: run.job.name, to: run.destinations });
   await next();
 };
@@ -29,12 +35,14 @@ async function* single(upload: PlannedUpload): AsyncGenerator<PlannedUpload> {
 async function* newParts(
   parts: AsyncIterable<SourcePart>,
   opened: OpenDestination[],
-  job: string,
+  group: RetentionGroup,
   ctx: RunContext,
 ): AsyncGenerator<PlannedUpload> {
   const held = await Promise.all(
     opened.map(async (open) => {
-      const catalog = await listBackups(open.destination, job, ctx.signal);
+      const listed = await listBackups(open.destination, group.job, ctx.signal);
+      // What another host holds is not this host's: its own retention may drop it at any time.
+      const catalog = { complete: listed.complete.filter((b) => inGroup(b.manifest, group)) };
       const times = catalog.complete.flatMap((b) =>
         b.manifest.entryModified ? [new Date(b.manifest.entryModified).getTime()] : [],
       );

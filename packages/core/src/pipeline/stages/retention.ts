@@ -1,3 +1,4 @@
+import { retentionGroup } from "../../retention/index.js";
 import { applyRetention } from "../apply-retention.js";
 import { summarizeError } from "../outcome.js";
 import type { Stage } from "./stage.js";
@@ -16,6 +17,7 @@ export const retainWhereUploaded: Stage = async (run, next) => {
         timeZone: job.timeZone,
         dryRun: false,
         logger,
+        group: retentionGroup(job.name, job.retention?.groupBy, run.config.host),
         // The backup just made stays even if another one carries a later (wrong) clock.
         protect: results.at(-1)?.id ? [results.at(-1)!.id] : [],
       });
