@@ -18,7 +18,7 @@ export interface CliRun {
 export function assertBuilt(): void {
   if (!existsSync(CLI)) {
     throw new Error(
-      `the CLI is not built (${CLI} is missing): run \`npx turbo run build --filter=cairn...\` first (turbo's test task does)`,
+      `the CLI is not built (${CLI} is missing): run \`npx turbo run build --filter=@cairn/cli...\` first (turbo's test task does)`,
     );
   }
 }
