@@ -96,7 +96,8 @@ describe("the README's Quick start, followed on a fresh clone", () => {
 
   it("restores it with `npx cairn restore`, byte for byte", async () => {
     output("npx cairn restore");
-    const restored = join(clone, "restored");
+    // The path source names entries after the folder it backs up.
+    const restored = join(clone, "restored", "data");
     const names = (await readdir(join(clone, "examples/data"), { recursive: true })).sort();
     expect((await readdir(restored, { recursive: true })).sort()).toEqual(names);
     for (const name of names) {
