@@ -16,8 +16,14 @@ var needMinor = Number(wanted[2] || 0);
 
 if (major < needMajor || (major === needMajor && minor < needMinor)) {
   process.stderr.write(
-    "cairn needs Node.js " + needMajor + "." + needMinor + " or newer, but " + process.execPath +
-      " is Node.js " + process.versions.node +
+    "cairn needs Node.js " +
+      needMajor +
+      "." +
+      needMinor +
+      " or newer, but " +
+      process.execPath +
+      " is Node.js " +
+      process.versions.node +
       ": install a current Node.js (https://nodejs.org, or your system's package manager), or use cairn's single executable, which brings its own (docs/install.md)\n",
   );
   process.exit(2);
@@ -25,7 +31,9 @@ if (major < needMajor || (major === needMajor && minor < needMinor)) {
 
 var main = path.join(__dirname, "..", "dist", "main.js");
 if (!fs.existsSync(main)) {
-  process.stderr.write("cairn is not built (" + main + " is missing): run `npm run build` in the repository first\n");
+  process.stderr.write(
+    "cairn is not built (" + main + " is missing): run `npm run build` in the repository first\n",
+  );
   process.exit(1);
 }
 // Through Function so that a parser without import() (Node 10 and older) still reaches the check above.

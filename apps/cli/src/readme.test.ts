@@ -2,9 +2,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newcomerEnv } from "./__fixtures__/newcomer-env.js";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -18,22 +19,6 @@ function quickStartCommands(readme: string): string[] {
       .map((line) => line.trim())
       .filter((line) => line && !line.startsWith("#")),
   );
-}
-
-/**
- * What a newcomer's shell has: the machine's PATH without this checkout's node_modules/.bin (which
- * `npm test` put first), and none of the npm and turbo variables of the run that started this test.
- */
-function newcomerEnv(state: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!/^(npm_|NPM_|TURBO_|NODE_|VITEST|INIT_CWD)/.test(name)) env[name] = value;
-  }
-  env.PATH = (process.env.PATH ?? "")
-    .split(delimiter)
-    .filter((dir) => !dir.includes("node_modules"))
-    .join(delimiter);
-  return { ...env, XDG_STATE_HOME: state, NO_COLOR: "1" };
 }
 
 describe("the README's Quick start, followed on a fresh clone", () => {
@@ -58,10 +43,11 @@ describe("the README's Quick start, followed on a fresh clone", () => {
         if (!id) throw new Error(`"${command}" needs a backup id, and no command before it listed one`);
         return id;
       });
-      if (/<\w+>/.test(line)) throw new Error(`README command with a placeholder this test cannot fill: ${command}`);
+      if (/<\w+>/.test(line))
+        throw new Error(`README command with a placeholder this test cannot fill: ${command}`);
       const run = spawnSync("sh", ["-c", line], {
         cwd: clone,
-        env: newcomerEnv(join(dir, "state")),
+        env: newcomerEnv({ XDG_STATE_HOME: join(dir, "state") }),
         encoding: "utf8",
         timeout: 240_000,
       });
