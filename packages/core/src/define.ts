@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { Redactor } from "./config/secrets.js";
 import type { Logger, RunContext } from "./contracts/context.js";
 import type { Destination, DestinationCapabilities } from "./contracts/destination.js";
 import type { Source } from "./contracts/source.js";
@@ -16,6 +17,11 @@ export interface PluginContext {
   baseDir: string;
   /** The destination's or source's name in the config, for messages. */
   name: string;
+  /**
+   * Hides the config's secrets (and text shaped like a credential) in anything the plugin puts
+   * into a message; `add()` hides a value the plugin derives from its options too.
+   */
+  secrets: Redactor;
 }
 
 /** What a source's create() gets. */

@@ -14,7 +14,7 @@ export {
   jobConfigSchema,
   pluginEntrySchema,
 } from "./config/schema.js";
-export { expandHome, SecretSet } from "./config/secrets.js";
+export { expandHome, type Redactor, redactCredentials, SecretSet } from "./config/secrets.js";
 export type {
   ArchivedEntry,
   ArchiveFormat,
@@ -94,11 +94,19 @@ export { uploadBackup } from "./pipeline/upload.js";
 export type { UploadLayer } from "./pipeline/upload-layers.js";
 export type { VerifyResult } from "./pipeline/verify.js";
 export { verifyBackup } from "./pipeline/verify.js";
+export { findExecutable } from "./process/find-executable.js";
+export type { CommandArgs } from "./process/run-command.js";
 export { PluginRegistry } from "./registry.js";
 export * from "./retention/index.js";
 export * from "./schedule/index.js";
+export { entryNameFrom, entryNameSchema } from "./sources/entry-name.js";
 export type { PathSourceOptions } from "./sources/path-options.js";
 export { pathSourceOptions } from "./sources/path-options.js";
 export { createPathSource, pathSource } from "./sources/path-source.js";
+export {
+  createSpooledSource,
+  type SpooledEntryMeta,
+  type SpooledSourceSpec,
+} from "./sources/spooled-source.js";
 export * from "./status/index.js";
 export { parseClockDuration } from "./util/clock-duration.js";

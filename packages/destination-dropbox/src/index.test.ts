@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
-import { checkCapabilities, describeError, isPlugin, silentLogger } from "@cairn/core";
+import { checkCapabilities, describeError, isPlugin } from "@cairn/core";
+import { pluginContext } from "@cairn/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { APP_KEY, type EmulatedAccount, emulatedAccount, signal } from "./__fixtures__/emulated.js";
 import dropbox from "./index.js";
@@ -10,7 +11,7 @@ afterEach(async () => {
   account = undefined;
 });
 
-const ctx = { baseDir: process.cwd(), logger: silentLogger, name: "offsite" };
+const ctx = pluginContext({ name: "offsite" });
 
 describe("the dropbox plugin", () => {
   it("is a branded destination plugin with its secrets marked and every declared capability implemented", async () => {

@@ -1,4 +1,4 @@
-import { CairnError, isAbortError } from "@cairn/core";
+import { CairnError, isAbortError, redactCredentials } from "@cairn/core";
 
 /** The fix for missing or rejected credentials, in every auth error. */
 export const AUTH_HINT =
@@ -47,15 +47,9 @@ export function isNetworkError(error: unknown): boolean {
   return e.cause !== undefined && e.cause !== error && isNetworkError(e.cause);
 }
 
-/** Removes anything that could be a credential from text taken from an SDK error. */
+/** The first line of an SDK message, without anything shaped like a credential (core's redactor). */
 export function scrub(text: string): string {
-  return text
-    .replace(/-----BEGIN [A-Z ]+-----[\s\S]*?(-----END [A-Z ]+-----|$)/g, "[redacted key]")
-    .replace(/Bearer\s+[\w.~+/-]+=*/gi, "Bearer [redacted]")
-    .replace(/ya29\.[\w.-]+/g, "[redacted token]")
-    .replace(/"private_key"\s*:\s*"[^"]*"/g, '"private_key":"[redacted]"')
-    .split("\n")[0]!
-    .slice(0, 300);
+  return redactCredentials(text).split("\n")[0]!.slice(0, 300);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
-import { checkCapabilities, describeError, isPlugin, silentLogger } from "@cairn/core";
+import { checkCapabilities, describeError, isPlugin } from "@cairn/core";
+import { pluginContext } from "@cairn/testkit";
 import { type GcsEmulator, startGcsEmulator } from "@cairn/testkit/gcs-emulator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { signal } from "./__fixtures__/emulated.js";
@@ -13,7 +14,7 @@ afterEach(async () => {
   await emulator.stop();
 });
 
-const ctx = { baseDir: process.cwd(), logger: silentLogger, name: "cloud" };
+const ctx = pluginContext({ name: "cloud" });
 
 describe("the gcs plugin", () => {
   it("is a branded destination plugin that marks credentials secret and keeps its declared capabilities", async () => {

@@ -1,6 +1,6 @@
+import { entryNameSchema } from "@cairn/core";
 import { z } from "zod";
 import { timeoutSchema } from "./duration.js";
-import { entryNameSchema } from "./entry-name.js";
 
 export const commandSourceOptions = z
   .object({

@@ -1,35 +1,15 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buffer } from "node:stream/consumers";
-import { CairnError, type Source, silentLogger } from "@cairn/core";
+import { CairnError, silentLogger } from "@cairn/core";
+import { backUpSource } from "@cairn/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import commandPlugin, {
-  type CommandSourceOptions,
-  createCommandSource,
-  entryNameFrom,
-  entryNameSchema,
-} from "./index.js";
+import commandPlugin, { type CommandSourceOptions, createCommandSource } from "./index.js";
 
-const ctx = () => ({ signal: new AbortController().signal, logger: silentLogger });
-
-async function backUp(source: Source, run = ctx()) {
-  try {
-    // As runJob does: cleanup runs whether prepare() succeeded or not.
-    await source.prepare?.(run);
-    const out = [];
-    for await (const entry of source.entries(run)) {
-      const content = entry.open ? await buffer(entry.open()) : Buffer.alloc(0);
-      out.push({ entry, content });
-    }
-    return out;
-  } finally {
-    await source.cleanup?.(run);
-  }
-}
+const _ctx = () => ({ signal: new AbortController().signal, logger: silentLogger });
 
 async function failure(options: Partial<CommandSourceOptions> & Pick<CommandSourceOptions, "command">) {
-  const error = await backUp(createCommandSource({ name: "out.bin", ...options })).then(
+  const error = await backUpSource(createCommandSource({ name: "out.bin", ...options })).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -47,7 +27,7 @@ afterAll(async () => {
 
 describe("command source", () => {
   it("archives a shell line's standard output as one entry of the given name", async () => {
-    const [only, ...rest] = await backUp(
+    const [only, ...rest] = await backUpSource(
       createCommandSource({ command: "printf 'hello\\n'; printf 'world' ", name: "dumps/greeting.txt" }),
     );
     expect(rest).toHaveLength(0);
@@ -56,7 +36,7 @@ describe("command source", () => {
   });
 
   it("runs a list as program and arguments, without a shell, so nothing needs quoting", async () => {
-    const [only] = await backUp(
+    const [only] = await backUpSource(
       createCommandSource({
         command: [process.execPath, "-e", "process.stdout.write(process.argv[1])", "$HOME; rm -rf *"],
         name: "arg.txt",
@@ -66,7 +46,7 @@ describe("command source", () => {
   });
 
   it("streams output of many MiB through a file without holding it in memory", async () => {
-    const [only] = await backUp(
+    const [only] = await backUpSource(
       createCommandSource({ command: "head -c 30000000 /dev/zero", name: "zeros", tempDir: spool }),
     );
     expect(only!.entry.size).toBe(30_000_000);
@@ -74,7 +54,7 @@ describe("command source", () => {
   });
 
   it("passes env and cwd to the command", async () => {
-    const [only] = await backUp(
+    const [only] = await backUpSource(
       createCommandSource({
         command: 'printf "%s in %s" "$GREETING" "$PWD"',
         name: "x",
@@ -120,10 +100,10 @@ describe("command source", () => {
   });
 
   it("removes its spooled output on cleanup, after success and after failure", async () => {
-    await backUp(createCommandSource({ command: "echo ok", name: "ok.txt", tempDir: spool }));
-    await backUp(createCommandSource({ command: "echo half; exit 1", name: "x", tempDir: spool })).catch(
-      () => {},
-    );
+    await backUpSource(createCommandSource({ command: "echo ok", name: "ok.txt", tempDir: spool }));
+    await backUpSource(
+      createCommandSource({ command: "echo half; exit 1", name: "x", tempDir: spool }),
+    ).catch(() => {});
     expect(await readdir(spool)).toEqual([]);
   });
 
@@ -131,7 +111,7 @@ describe("command source", () => {
     const abort = new AbortController();
     const source = createCommandSource({ command: "sleep 20", name: "x" });
     setTimeout(() => abort.abort(), 200);
-    const error = await backUp(source, { signal: abort.signal, logger: silentLogger }).catch(
+    const error = await backUpSource(source, { signal: abort.signal, logger: silentLogger }).catch(
       (e: unknown) => e,
     );
     expect(CairnError.is(error, "ABORTED")).toBe(true);
@@ -144,13 +124,5 @@ describe("command source", () => {
     expect(commandPlugin.options.safeParse({ command: "x", name: "/etc/a" }).success).toBe(false);
     const parsed = commandPlugin.options.parse({ command: ["x"], name: "a/b.txt", timeout: "10m" });
     expect(parsed.timeout).toBe(600_000);
-  });
-});
-
-describe("entryNameFrom", () => {
-  it("keeps a database name that could escape the archive folder to one safe segment", () => {
-    expect(entryNameFrom("shop", ".dump")).toBe("shop.dump");
-    expect(entryNameFrom("../etc/passwd", ".sql")).toBe("__etc_passwd.sql");
-    expect(entryNameSchema.safeParse(entryNameFrom("..", ".sql")).success).toBe(true);
   });
 });

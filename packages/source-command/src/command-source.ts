@@ -1,8 +1,14 @@
 import { resolve } from "node:path";
-import { defineSource, expandHome, PLUGIN_API_VERSION, type Source } from "@cairn/core";
+import {
+  createSpooledSource,
+  defineSource,
+  expandHome,
+  PLUGIN_API_VERSION,
+  SecretSet,
+  type Source,
+  type SourceContext,
+} from "@cairn/core";
 import { type CommandSourceOptions, commandSourceOptions } from "./command-options.js";
-import { createSpooledSource } from "./spooled-source.js";
-import { redactValues } from "./stderr-tail.js";
 
 /** The standard output of a command as one archive entry; a failing command fails the backup. */
 export const commandSource = defineSource({
@@ -11,14 +17,13 @@ export const commandSource = defineSource({
   options: commandSourceOptions,
   secrets: ["env"],
   create(options, ctx) {
-    return createCommandSource(options, ctx.baseDir, ctx.sizesUpFront);
+    return createCommandSource(options, ctx);
   },
 });
 
 export function createCommandSource(
   options: CommandSourceOptions,
-  baseDir = process.cwd(),
-  sizesUpFront = true,
+  { baseDir = process.cwd(), sizesUpFront = true, secrets = new SecretSet() }: Partial<SourceContext> = {},
 ): Source {
   const list = Array.isArray(options.command);
   const shell = options.shell ?? !list;
@@ -29,7 +34,8 @@ export function createCommandSource(
     shell && list ? [argv.map(quoteForShell).join(" ")] : shell ? [options.command as string] : argv;
   const shown = list ? argv.join(" ") : (options.command as string);
   // The command line itself may hold a secret resolved from ${env:...}; env values are secrets.
-  const redact = redactValues(Object.values(options.env ?? {}).filter((v) => v.length >= 4));
+  for (const value of Object.values(options.env ?? {})) secrets.add(value);
+  const redact = (text: string) => secrets.redact(text);
   const label = `command \`${redact(shown)}\``;
   return createSpooledSource({
     describe: () => `command ${redact(shown)} as ${options.name}`,

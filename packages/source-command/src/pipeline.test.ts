@@ -105,6 +105,17 @@ jobs:
     });
   }
 
+  it("hides an env value written straight into the config, in the failed run's error", async () => {
+    const failed = await run(
+      'echo "login failed for $TOKEN" >&2; exit 1',
+      "tar",
+      ", env: { TOKEN: literal-token-1234 }",
+    );
+    expect(failed.status).toBe("failed");
+    expect(failed.error!.message).toContain("login failed for [redacted]");
+    expect(JSON.stringify(failed)).not.toContain("literal-token-1234");
+  });
+
   it("streams the output straight into a zip, with no spool file; tar, which needs the size first, spools it", async () => {
     const spool = join(dir, "spool");
     await mkdir(spool);

@@ -1,4 +1,4 @@
-import { entryNameSchema } from "@cairn/source-command";
+import { entryNameSchema } from "@cairn/core";
 import { z } from "zod";
 
 export const mysqlSourceOptions = z

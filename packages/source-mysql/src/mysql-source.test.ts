@@ -1,16 +1,15 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
-import { CairnError, type Source, type SourceEntry, silentLogger } from "@cairn/core";
+import { CairnError, silentLogger } from "@cairn/core";
+import { backUpTo } from "@cairn/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import mysqlPlugin, { createMysqlSource } from "./index.js";
 
 const SERVER = { host: "127.0.0.1", port: 3306, user: "root" };
-const ctx = { signal: new AbortController().signal, logger: silentLogger };
+const _ctx = { signal: new AbortController().signal, logger: silentLogger };
 const suffix = randomBytes(4).toString("hex");
 const scratch = `cairn_src_${suffix}`;
 const restored = `cairn_restored_${suffix}`;
@@ -38,21 +37,6 @@ function sql(statement: string, database = "test"): string {
     ],
     { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
   );
-}
-
-async function backUpTo(source: Source, to: string): Promise<SourceEntry> {
-  try {
-    await source.prepare?.(ctx);
-    const entries: SourceEntry[] = [];
-    for await (const entry of source.entries(ctx)) {
-      entries.push(entry);
-      await pipeline(entry.open!(), createWriteStream(to));
-    }
-    expect(entries).toHaveLength(1);
-    return entries[0]!;
-  } finally {
-    await source.cleanup?.(ctx);
-  }
 }
 
 const rows = (database: string) =>
@@ -105,7 +89,7 @@ describe("mysql source", () => {
       const file = join(dir, "dump.sql");
       const target = sizesUpFront ? restored : `${restored}_streamed`;
       const entry = await backUpTo(
-        createMysqlSource({ ...SERVER, database: scratch }, dir, sizesUpFront),
+        createMysqlSource({ ...SERVER, database: scratch }, { baseDir: dir, sizesUpFront }),
         file,
       );
       expect(entry.path).toBe(`${scratch}.sql`);
@@ -143,7 +127,7 @@ describe("mysql source", () => {
   for (const sizesUpFront of [true, false]) {
     it(`fails with the server's message for a database that does not exist (${sizesUpFront ? "spooled" : "streamed"})`, async () => {
       const error = await backUpTo(
-        createMysqlSource({ ...SERVER, database: `${scratch}_missing` }, dir, sizesUpFront),
+        createMysqlSource({ ...SERVER, database: `${scratch}_missing` }, { baseDir: dir, sizesUpFront }),
         join(dir, "x"),
       ).catch((e: unknown) => e);
       expect(CairnError.is(error, "SOURCE_UNREADABLE")).toBe(true);

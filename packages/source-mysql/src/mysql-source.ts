@@ -1,7 +1,17 @@
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { CairnError, defineSource, expandHome, PLUGIN_API_VERSION, type Source } from "@cairn/core";
-import { createSpooledSource, entryNameFrom, findExecutable, redactValues } from "@cairn/source-command";
+import {
+  CairnError,
+  createSpooledSource,
+  defineSource,
+  entryNameFrom,
+  expandHome,
+  findExecutable,
+  PLUGIN_API_VERSION,
+  SecretSet,
+  type Source,
+  type SourceContext,
+} from "@cairn/core";
 import { type MysqlSourceOptions, mysqlSourceOptions } from "./mysql-options.js";
 import { passwordOptionFile } from "./option-file.js";
 
@@ -16,16 +26,16 @@ export const mysqlSource = defineSource({
   options: mysqlSourceOptions,
   secrets: ["password"],
   create(options, ctx) {
-    return createMysqlSource(options, ctx.baseDir, ctx.sizesUpFront);
+    return createMysqlSource(options, ctx);
   },
 });
 
 export function createMysqlSource(
   options: MysqlSourceOptions,
-  baseDir = process.cwd(),
-  sizesUpFront = true,
+  { baseDir = process.cwd(), sizesUpFront = true, secrets = new SecretSet() }: Partial<SourceContext> = {},
 ): Source {
-  const redact = redactValues([options.password]);
+  if (options.password) secrets.add(options.password);
+  const redact = (text: string) => secrets.redact(text);
   const where = `${options.user ? `${options.user}@` : ""}${options.host ?? "localhost"}${options.port ? `:${options.port}` : ""}`;
   const what = options.all ? `all databases at ${where}` : `${where}/${options.database}`;
   return createSpooledSource({

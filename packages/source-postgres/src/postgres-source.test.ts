@@ -1,16 +1,15 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pipeline } from "node:stream/promises";
-import { CairnError, type Source, type SourceEntry, silentLogger } from "@cairn/core";
+import { CairnError, silentLogger } from "@cairn/core";
+import { backUpTo } from "@cairn/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import postgresPlugin, { createPostgresSource } from "./index.js";
 
 const SERVER = { host: "127.0.0.1", port: 5432, user: "postgres" };
-const ctx = { signal: new AbortController().signal, logger: silentLogger };
+const _ctx = { signal: new AbortController().signal, logger: silentLogger };
 const suffix = randomBytes(4).toString("hex");
 const scratch = `cairn_src_${suffix}`;
 const restored = `cairn_restored_${suffix}`;
@@ -37,21 +36,6 @@ function psql(database: string, sql: string): string {
     ],
     { encoding: "utf8", env: { ...process.env, PGCONNECT_TIMEOUT: "5" }, stdio: ["ignore", "pipe", "pipe"] },
   );
-}
-
-async function backUpTo(source: Source, to: string): Promise<SourceEntry> {
-  try {
-    await source.prepare?.(ctx);
-    const entries: SourceEntry[] = [];
-    for await (const entry of source.entries(ctx)) {
-      entries.push(entry);
-      await pipeline(entry.open!(), createWriteStream(to));
-    }
-    expect(entries).toHaveLength(1);
-    return entries[0]!;
-  } finally {
-    await source.cleanup?.(ctx);
-  }
 }
 
 const rows = (database: string) =>
@@ -95,7 +79,7 @@ describe("postgres source", () => {
       const file = join(dir, "dump");
       const target = sizesUpFront ? restored : `${restored}_streamed`;
       const entry = await backUpTo(
-        createPostgresSource({ ...SERVER, database: scratch }, dir, sizesUpFront),
+        createPostgresSource({ ...SERVER, database: scratch }, { baseDir: dir, sizesUpFront }),
         file,
       );
       expect(entry.path).toBe(`${scratch}.dump`);

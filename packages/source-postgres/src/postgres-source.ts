@@ -1,7 +1,17 @@
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { CairnError, defineSource, expandHome, PLUGIN_API_VERSION, type Source } from "@cairn/core";
-import { createSpooledSource, entryNameFrom, findExecutable, redactValues } from "@cairn/source-command";
+import {
+  CairnError,
+  createSpooledSource,
+  defineSource,
+  entryNameFrom,
+  expandHome,
+  findExecutable,
+  PLUGIN_API_VERSION,
+  SecretSet,
+  type Source,
+  type SourceContext,
+} from "@cairn/core";
 import { pgpassLine, resolveConnection } from "./connection.js";
 import { type PostgresSourceOptions, postgresSourceOptions } from "./postgres-options.js";
 
@@ -15,18 +25,19 @@ export const postgresSource = defineSource({
   options: postgresSourceOptions,
   secrets: ["password", "url"],
   create(options, ctx) {
-    return createPostgresSource(options, ctx.baseDir, ctx.sizesUpFront);
+    return createPostgresSource(options, ctx);
   },
 });
 
 export function createPostgresSource(
   options: PostgresSourceOptions,
-  baseDir = process.cwd(),
-  sizesUpFront = true,
+  { baseDir = process.cwd(), sizesUpFront = true, secrets = new SecretSet() }: Partial<SourceContext> = {},
 ): Source {
   const connection = resolveConnection(options);
   const program = options.all ? "pg_dumpall" : "pg_dump";
-  const redact = redactValues([connection.password, options.url]);
+  // The password may come out of the URL, percent-decoded: a value the config itself never held.
+  for (const secret of [connection.password, options.url, options.password]) if (secret) secrets.add(secret);
+  const redact = (text: string) => secrets.redact(text);
   const what = options.all ? `cluster at ${connection.display}` : connection.display;
   return createSpooledSource({
     describe: () => `postgres ${redact(what)}`,

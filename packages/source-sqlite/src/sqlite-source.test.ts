@@ -1,16 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createWriteStream } from "node:fs";
 import { chmod, mkdir, mkdtemp, open, readdir, rm, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { pipeline } from "node:stream/promises";
-import { CairnError, type Source, type SourceEntry, silentLogger } from "@cairn/core";
+import { CairnError, silentLogger } from "@cairn/core";
+import { backUpTo } from "@cairn/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import sqlitePlugin, { createSqliteSource } from "./index.js";
 
-const ctx = { signal: new AbortController().signal, logger: silentLogger };
+const _ctx = { signal: new AbortController().signal, logger: silentLogger };
 let dir: string;
 
 beforeAll(async () => {
@@ -19,22 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Backs the source up and "restores" its one entry to `to`, as restore would. */
-async function backUpTo(source: Source, to: string): Promise<SourceEntry> {
-  try {
-    await source.prepare?.(ctx);
-    const entries: SourceEntry[] = [];
-    for await (const entry of source.entries(ctx)) {
-      entries.push(entry);
-      await pipeline(entry.open!(), createWriteStream(to));
-    }
-    expect(entries).toHaveLength(1);
-    return entries[0]!;
-  } finally {
-    await source.cleanup?.(ctx);
-  }
-}
 
 /**
  * Another process that keeps writing in WAL mode: each transaction adds row n to both tables,

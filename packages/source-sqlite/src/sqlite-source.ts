@@ -1,7 +1,14 @@
 import { stat } from "node:fs/promises";
 import { basename, resolve } from "node:path";
-import { CairnError, defineSource, expandHome, PLUGIN_API_VERSION, type Source } from "@cairn/core";
-import { createSpooledSource } from "@cairn/source-command";
+import {
+  CairnError,
+  createSpooledSource,
+  defineSource,
+  expandHome,
+  PLUGIN_API_VERSION,
+  type Source,
+  type SourceContext,
+} from "@cairn/core";
 import { type SqliteSourceOptions, sqliteSourceOptions } from "./sqlite-options.js";
 
 /** An SQLite database as one file: a consistent snapshot, checked before it is shipped. */
@@ -10,11 +17,14 @@ export const sqliteSource = defineSource({
   apiVersion: PLUGIN_API_VERSION,
   options: sqliteSourceOptions,
   create(options, ctx) {
-    return createSqliteSource(options, ctx.baseDir);
+    return createSqliteSource(options, ctx);
   },
 });
 
-export function createSqliteSource(options: SqliteSourceOptions, baseDir = process.cwd()): Source {
+export function createSqliteSource(
+  options: SqliteSourceOptions,
+  { baseDir = process.cwd() }: Partial<SourceContext> = {},
+): Source {
   const path = resolve(baseDir, expandHome(options.path));
   return createSpooledSource({
     describe: () => `sqlite ${path}`,

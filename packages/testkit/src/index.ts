@@ -11,4 +11,6 @@ export {
   randomStream,
   sha256OfStream,
 } from "./faults/streams.js";
+export { pluginContext } from "./plugin-context.js";
+export { backUpSource, backUpTo } from "./sources/back-up.js";
 export { tempDir, withTempDir } from "./temp-dir.js";

@@ -205,10 +205,13 @@ function addDeclaredSecrets(
   entry: Record<string, unknown>,
   secrets: SecretSet,
 ): void {
-  for (const key of keys ?? []) {
-    const value = entry[key];
+  const addAll = (value: unknown): void => {
     if (typeof value === "string" || typeof value === "number") secrets.add(String(value));
-  }
+    else if (Array.isArray(value)) value.forEach(addAll);
+    // A record of secrets, such as a command source's `env`: every value in it.
+    else if (typeof value === "object" && value !== null) Object.values(value).forEach(addAll);
+  };
+  for (const key of keys ?? []) addAll(entry[key]);
 }
 
 /** A plugin's own schema checks its options; its errors carry the config key path. */

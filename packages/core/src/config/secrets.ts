@@ -6,8 +6,39 @@ import { formatPath } from "./issues.js";
 
 const REFERENCE = /\$\{(env|file):([^}]+)\}/g;
 
-/** Every value resolved from a secret reference, so logs and errors can redact them. */
-export class SecretSet {
+/** Hides secrets in text that is about to be printed, logged or sent. */
+export interface Redactor {
+  redact(text: string): string;
+  /**
+   * One more value to hide from here on, everywhere cairn prints: a plugin adds what it derives
+   * from its options (a password taken out of a connection URL).
+   */
+  add(value: string): void;
+}
+
+/**
+ * Text shaped like a credential, hidden whether or not the config named it: a private key read
+ * from a key file, a bearer token or an OAuth access token an SDK put in its error message.
+ */
+const CREDENTIAL_SHAPES: [RegExp, string][] = [
+  [/-----BEGIN [A-Z ]+-----[\s\S]*?(-----END [A-Z ]+-----|$)/g, "[redacted key]"],
+  [/Bearer\s+[\w.~+/-]+=*/gi, "Bearer [redacted]"],
+  [/ya29\.[\w.-]+/g, "[redacted token]"],
+  [/"private_key"\s*:\s*"[^"]*"/g, '"private_key":"[redacted]"'],
+];
+
+export function redactCredentials(text: string): string {
+  let out = text;
+  for (const [shape, replacement] of CREDENTIAL_SHAPES) out = out.replace(shape, replacement);
+  return out;
+}
+
+/**
+ * cairn's one redactor: every value resolved from a secret reference or written under a key a
+ * plugin declares secret, plus text shaped like a credential. Logs, errors, `--json`, manifests
+ * and notifications all pass through it, and plugins get it as `ctx.secrets`.
+ */
+export class SecretSet implements Redactor {
   readonly #values = new Set<string>();
 
   add(value: string): void {
@@ -22,7 +53,7 @@ export class SecretSet {
   redact(text: string): string {
     let out = text;
     for (const value of this.#values) out = out.split(value).join("[redacted]");
-    return out;
+    return redactCredentials(out);
   }
 }
 

@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
-import { CairnError } from "../errors.js";
+import { finished } from "node:stream/promises";
+import { startCommand } from "../process/run-command.js";
 
 export interface HookConfig {
   before?: string | undefined;
@@ -10,11 +10,10 @@ export interface HookConfig {
   timeoutMs: number;
 }
 
-const STDERR_TAIL_LINES = 20;
-
 /**
  * Runs a user's hook command through the shell (hooks are shell lines by nature) with the run's
- * facts in its environment. Rejects with the tail of its stderr when it fails or times out.
+ * facts in its environment. Rejects with HOOK_FAILED and the tail of its stderr when it fails
+ * or times out; the command and everything it started are ended on a timeout or an abort.
  */
 export async function runHook(
   which: string,
@@ -24,51 +23,19 @@ export async function runHook(
   signal: AbortSignal,
   redact: (text: string) => string = (t) => t,
 ): Promise<void> {
-  // Its own process group, so a timeout ends the command and everything it started, not just the shell.
-  const child = spawn(command, {
+  const output = startCommand({
+    label: `${which} hook`,
+    file: command,
+    args: [],
     shell: true,
     env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "pipe"],
-    detached: process.platform !== "win32",
-  });
-  let stderr = "";
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr = (stderr + chunk).slice(-16_384);
-  });
-  let timedOut = false;
-  const stop = () => killGroup(child.pid);
-  const timer = setTimeout(() => {
-    timedOut = true;
-    stop();
-  }, timeoutMs);
-  signal.addEventListener("abort", stop, { once: true });
-  const [code, signalName] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
-    child.on("error", (error) => {
-      stderr += String(error);
-      resolve([127, null]);
-    });
-    child.on("close", (exitCode, killedBy) => resolve([exitCode, killedBy]));
-  }).finally(() => {
-    clearTimeout(timer);
-    signal.removeEventListener("abort", stop);
-  });
-  if (code === 0) return;
-  const tail = stderr.trimEnd().split("\n").slice(-STDERR_TAIL_LINES).join("\n");
-  const how = timedOut
-    ? `timed out after ${Math.round(timeoutMs / 1000)} s`
-    : signalName
-      ? `was killed by ${signalName}`
-      : `exited with code ${code}`;
-  throw new CairnError("HOOK_FAILED", redact(`${which} hook ${how}${tail ? `:\n${tail}` : ""}`), {
+    timeoutMs,
+    signal,
+    redact,
     hint: `the hook was: ${redact(command)}`,
+    errorCode: "HOOK_FAILED",
   });
-}
-
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(process.platform === "win32" ? pid : -pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
+  // What a hook prints is not kept; reading it lets the hook run to its end.
+  output.resume();
+  await finished(output);
 }

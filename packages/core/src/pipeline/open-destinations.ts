@@ -21,6 +21,7 @@ export async function openDestination(
     logger,
     baseDir: config.baseDir,
     name,
+    secrets: config.secrets,
   });
   checkCapabilities(configured.plugin.type, configured.plugin.capabilities, destination);
   return { name, configured, destination };

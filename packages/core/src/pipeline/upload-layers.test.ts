@@ -65,6 +65,7 @@ describe("upload layers", () => {
         logger: silentLogger,
         baseDir: config.baseDir,
         name: "files",
+        secrets: config.secrets,
         sizesUpFront: true,
       }),
       name: "files",

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { text } from "node:stream/consumers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SecretSet } from "../config/secrets.js";
 import { silentLogger } from "../contracts/context.js";
 import type { SourceEntry } from "../contracts/source.js";
 import { CairnError } from "../errors.js";
@@ -91,7 +92,7 @@ describe("path source", () => {
   it("resolves relative paths from the config's folder", async () => {
     const source = await pathSource.create(
       { path: "data/a.txt" },
-      { logger: silentLogger, baseDir: dir, name: "j" },
+      { logger: silentLogger, baseDir: dir, name: "j", secrets: new SecretSet() },
     );
     expect(source.describe()).toBe(`path ${join(dir, "data", "a.txt")}`);
   });

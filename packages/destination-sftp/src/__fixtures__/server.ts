@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { type Destination, silentLogger } from "@cairn/core";
+import { pluginContext } from "@cairn/testkit";
 import type { SshdServer } from "@cairn/testkit/sshd";
 import { createSftpDestination } from "../destination.js";
 import { type SftpOptions, sftpOptions } from "../options.js";
@@ -20,7 +21,7 @@ export function optionsFor(server: SshdServer, overrides: Partial<Record<keyof S
 
 export async function destinationFor(server: SshdServer, overrides: Partial<Record<keyof SftpOptions, unknown>> = {}): Promise<Destination> {
   // Relative paths in options (knownHosts, privateKey files) resolve against the harness's folder.
-  return createSftpDestination(optionsFor(server, overrides), { logger: silentLogger, baseDir: server.tempDir, name: "nas" });
+  return createSftpDestination(optionsFor(server, overrides), pluginContext({ baseDir: server.tempDir, name: "nas" }));
 }
 
 export function put(destination: Destination, key: string, data: string | Buffer) {

@@ -9,6 +9,7 @@ export const openSource: Stage = async (run, next) => {
       ...ctx,
       baseDir: config.baseDir,
       name: job.name,
+      secrets: config.secrets,
       sizesUpFront: SIZES_UP_FRONT[job.archive.format],
     });
     await run.source.prepare?.(ctx);

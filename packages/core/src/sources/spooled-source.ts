@@ -2,9 +2,10 @@ import { createReadStream } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RunContext, Source, SourceEntry } from "@cairn/core";
-import { type CommandArgs, startCommand } from "./run-command.js";
-import { spoolCommand } from "./spool-command.js";
+import type { RunContext } from "../contracts/context.js";
+import type { Source, SourceEntry } from "../contracts/source.js";
+import { type CommandArgs, startCommand } from "../process/run-command.js";
+import { spoolCommand } from "../process/spool-command.js";
 
 /** What a spooling source says about its one entry, besides the size it learns from the spool file. */
 export interface SpooledEntryMeta {

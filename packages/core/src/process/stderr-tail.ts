@@ -14,13 +14,3 @@ export class StderrTail {
     return redact(this.#text.trimEnd().split("\n").slice(-TAIL_LINES).join("\n"));
   }
 }
-
-/** A redactor for the given secret values (a password, a URL's password part). */
-export function redactValues(values: readonly (string | undefined)[]): (text: string) => string {
-  const secrets = values.filter((v): v is string => typeof v === "string" && v.length > 0);
-  return (text) => {
-    let out = text;
-    for (const secret of secrets) out = out.split(secret).join("[redacted]");
-    return out;
-  };
-}

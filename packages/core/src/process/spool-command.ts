@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { pipeline } from "node:stream/promises";
-import { CairnError } from "@cairn/core";
+import { CairnError } from "../errors.js";
 import { type CommandArgs, startCommand } from "./run-command.js";
 
 export interface SpoolCommandArgs extends CommandArgs {

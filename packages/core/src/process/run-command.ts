@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { PassThrough, type Readable } from "node:stream";
-import { CairnError } from "@cairn/core";
+import { CairnError, type ErrorCode } from "../errors.js";
 import { StderrTail } from "./stderr-tail.js";
 
 export interface CommandArgs {
@@ -21,6 +21,8 @@ export interface CommandArgs {
   redact?: (text: string) => string;
   /** Printed with a failure: what to check. */
   hint?: string;
+  /** The code of the error a failed command gives; SOURCE_UNREADABLE by default (a dump that failed). */
+  errorCode?: ErrorCode;
 }
 
 interface Exit {
@@ -93,10 +95,11 @@ function failureOf(
   stderr: StderrTail,
 ): CairnError | undefined {
   const redact = args.redact ?? ((t: string) => t);
+  const code = args.errorCode ?? "SOURCE_UNREADABLE";
   if (exit.error) {
     const missing = (exit.error as NodeJS.ErrnoException).code === "ENOENT";
     return new CairnError(
-      "SOURCE_UNREADABLE",
+      code,
       missing
         ? `${args.label} could not be started: ${args.file} was not found`
         : `${args.label} could not be started: ${redact(exit.error.message)}`,
@@ -114,13 +117,9 @@ function failureOf(
       ? `was killed by ${exit.signal}`
       : `exited with code ${exit.code}`;
   const tail = stderr.lines(redact);
-  return new CairnError(
-    "SOURCE_UNREADABLE",
-    `${args.label} ${how}${tail ? `:\n${tail}` : " (no error output)"}`,
-    {
-      ...(args.hint ? { hint: args.hint } : {}),
-    },
-  );
+  return new CairnError(code, `${args.label} ${how}${tail ? `:\n${tail}` : " (no error output)"}`, {
+    ...(args.hint ? { hint: args.hint } : {}),
+  });
 }
 
 function aborted(label: string): CairnError {
