@@ -22,19 +22,24 @@ export function createArchiver(format: ArchiveFormat, options: ArchiveOptions = 
   const extension = ARCHIVE_EXTENSIONS[format];
   switch (format) {
     case "zip":
-      return { format, extension, write: (entries, ctx) => writeZip(entries, ctx, { level }), read: readZip };
+      return {
+        format,
+        extension,
+        write: (entries, ctx, write) => writeZip(entries, ctx, { ...write, level }),
+        read: readZip,
+      };
     case "tar":
       return {
         format,
         extension,
-        write: (entries, ctx) => writeTar(entries, ctx, {}),
+        write: (entries, ctx, write) => writeTar(entries, ctx, { ...write }),
         read: (a, ctx) => readTar(a, ctx, false),
       };
     case "tar.gz":
       return {
         format,
         extension,
-        write: (entries, ctx) => writeTar(entries, ctx, { gzipLevel: level }),
+        write: (entries, ctx, write) => writeTar(entries, ctx, { ...write, gzipLevel: level }),
         read: (a, ctx) => readTar(a, ctx, true),
       };
   }

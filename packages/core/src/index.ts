@@ -18,6 +18,7 @@ export { expandHome, type Redactor, redactCredentials, SecretSet } from "./confi
 export type {
   ArchivedEntry,
   ArchiveFormat,
+  ArchiveWriteOptions,
   ArchiveOptions,
   Archiver,
   ArchiverFactory,

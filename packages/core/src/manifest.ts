@@ -23,6 +23,22 @@ export const manifestSchema = z.object({
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
   }),
   entries: z.number().int().nonnegative(),
+  /**
+   * The per-entry index (path, type, size, mode, mtime, SHA-256 of each file), stored inside the
+   * archive as its last entry, after the `entries` the source gave. Absent in backups made before
+   * cairn wrote one: they are checked by the archive's SHA-256 alone.
+   */
+  index: z
+    .object({
+      path: z.string(),
+      size: z.number().int().nonnegative(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      /** File entries among `entries`, so a drill can sample files without reading the index first. */
+      files: z.number().int().nonnegative(),
+    })
+    .optional(),
+  /** What the source looked like before it was archived, for `skipUnchanged` (sources that can tell). */
+  fingerprint: z.string().optional(),
   sourceBytes: z.number().int().nonnegative(),
   tags: z.array(z.string()),
   engine: z.object({ name: z.literal("cairn"), version: z.string() }),

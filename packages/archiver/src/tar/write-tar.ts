@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { CairnError, type RunContext, type SourceEntry } from "@cairn/core";
+import { type ArchiveWriteOptions, CairnError, type RunContext, type SourceEntry } from "@cairn/core";
 import { DeflateLanes } from "../deflate/deflate-lanes.js";
 import { gzipInParallel } from "../deflate/gzip-in-parallel.js";
 import { openContent, READ_AHEAD, readWhole, SMALL_FILE_BYTES } from "../entry-content.js";
@@ -8,7 +8,7 @@ import { OutputBatch } from "../output-batch.js";
 import { readAhead } from "../read-ahead.js";
 import { endOfTar, padding, tarHeader } from "./tar-header.js";
 
-export interface TarWriterOptions {
+export interface TarWriterOptions extends ArchiveWriteOptions {
   /** gzip level; undefined writes a plain tar. */
   gzipLevel?: number;
 }
@@ -26,8 +26,8 @@ export function writeTar(
 ): Readable {
   const output = Readable.from(
     options.gzipLevel === undefined
-      ? tarChunks(entries, ctx)
-      : gzipped(tarChunks(entries, ctx), options.gzipLevel),
+      ? tarChunks(entries, ctx, options.trailer)
+      : gzipped(tarChunks(entries, ctx, options.trailer), options.gzipLevel),
     { objectMode: false, highWaterMark: 256 * 1024 },
   );
   const onAbort = () => output.destroy(abortError(ctx.signal));
@@ -45,42 +45,59 @@ async function* gzipped(tar: AsyncIterable<Buffer>, level: number): AsyncGenerat
   }
 }
 
-async function* tarChunks(entries: AsyncIterable<SourceEntry>, ctx: RunContext): AsyncGenerator<Buffer> {
+async function* tarChunks(
+  entries: AsyncIterable<SourceEntry>,
+  ctx: RunContext,
+  trailer: ArchiveWriteOptions["trailer"],
+): AsyncGenerator<Buffer> {
   const batch = new OutputBatch();
+  const small = (entry: SourceEntry) =>
+    entry.type === "file" && entry.size !== undefined && entry.size <= SMALL_FILE_BYTES;
   const prepared = readAhead<Prepared>(
     entries,
-    (entry) => entry.type === "file" && entry.size !== undefined && entry.size <= SMALL_FILE_BYTES,
+    small,
     async (entry) => ({ entry, data: await readWhole(entry) }),
     async (entry) => ({ entry }),
     READ_AHEAD,
   );
-  for await (const { entry, data } of prepared) {
-    ctx.signal.throwIfAborted();
-    if (entry.type !== "file") {
-      for (const piece of batch.add(tarHeader({ ...entry, name: entry.path, size: 0 }))) yield piece;
-      continue;
-    }
-    // tar writes each size before the content: a file that changed size since it was listed
-    // would make an archive that lies, so it fails the backup with the file's name.
-    if (entry.size === undefined) throw sizeMissing(entry);
-    const size = data ? data.length : entry.size;
-    if (data && data.length !== entry.size) throw changedSize(entry);
-    for (const piece of batch.add(tarHeader({ ...entry, name: entry.path, size }))) yield piece;
-    if (data) {
-      for (const piece of batch.add(data)) yield piece;
-    } else {
-      let written = 0;
-      for await (const chunk of openContent(entry)) {
-        written += (chunk as Buffer).length;
-        if (written > size) throw changedSize(entry);
-        for (const piece of batch.add(chunk as Buffer)) yield piece;
-      }
-      if (written !== size) throw changedSize(entry);
-    }
-    for (const piece of batch.add(padding(size))) yield piece;
+  for await (const { entry, data } of prepared) yield* entryChunks(entry, data, batch, ctx);
+  if (trailer) {
+    const entry = await trailer();
+    yield* entryChunks(entry, small(entry) ? await readWhole(entry) : undefined, batch, ctx);
   }
   for (const piece of batch.add(endOfTar())) yield piece;
   for (const piece of batch.flush()) yield piece;
+}
+
+async function* entryChunks(
+  entry: SourceEntry,
+  data: Buffer | undefined,
+  batch: OutputBatch,
+  ctx: RunContext,
+): AsyncGenerator<Buffer> {
+  ctx.signal.throwIfAborted();
+  if (entry.type !== "file") {
+    for (const piece of batch.add(tarHeader({ ...entry, name: entry.path, size: 0 }))) yield piece;
+    return;
+  }
+  // tar writes each size before the content: a file that changed size since it was listed
+  // would make an archive that lies, so it fails the backup with the file's name.
+  if (entry.size === undefined) throw sizeMissing(entry);
+  const size = data ? data.length : entry.size;
+  if (data && data.length !== entry.size) throw changedSize(entry);
+  for (const piece of batch.add(tarHeader({ ...entry, name: entry.path, size }))) yield piece;
+  if (data) {
+    for (const piece of batch.add(data)) yield piece;
+  } else {
+    let written = 0;
+    for await (const chunk of openContent(entry)) {
+      written += (chunk as Buffer).length;
+      if (written > size) throw changedSize(entry);
+      for (const piece of batch.add(chunk as Buffer)) yield piece;
+    }
+    if (written !== size) throw changedSize(entry);
+  }
+  for (const piece of batch.add(padding(size))) yield piece;
 }
 
 function sizeMissing(entry: SourceEntry): CairnError {

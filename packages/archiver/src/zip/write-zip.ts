@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { crc32 } from "node:zlib";
-import { CairnError, type RunContext, type SourceEntry } from "@cairn/core";
+import { type ArchiveWriteOptions, CairnError, type RunContext, type SourceEntry } from "@cairn/core";
 import { DeflateLanes } from "../deflate/deflate-lanes.js";
 import { deflateInParallel } from "../deflate/parallel-deflate.js";
 import { openContent, READ_AHEAD, readWhole, SMALL_FILE_BYTES } from "../entry-content.js";
@@ -38,9 +38,9 @@ type Prepared =
 export function writeZip(
   entries: AsyncIterable<SourceEntry>,
   ctx: RunContext,
-  options: { level: number },
+  options: { level: number } & ArchiveWriteOptions,
 ): Readable {
-  const output = Readable.from(zipChunks(entries, ctx, options.level), {
+  const output = Readable.from(zipChunks(entries, ctx, options), {
     objectMode: false,
     highWaterMark: 256 * 1024,
   });
@@ -53,8 +53,9 @@ export function writeZip(
 async function* zipChunks(
   entries: AsyncIterable<SourceEntry>,
   ctx: RunContext,
-  level: number,
+  options: { level: number } & ArchiveWriteOptions,
 ): AsyncGenerator<Buffer> {
+  const { level } = options;
   let offset = 0;
   let count = 0;
   const directory = new ByteArena();
@@ -65,52 +66,62 @@ async function* zipChunks(
     lanes?.close();
   }
 
+  async function* entryChunks(item: Prepared, batch: OutputBatch): AsyncGenerator<Buffer> {
+    ctx.signal.throwIfAborted();
+    const start = offset;
+    if (item.kind === "whole") {
+      const header = localHeader(item.meta, item.sizes, false);
+      for (const piece of batch.add(header)) yield piece;
+      for (const piece of batch.add(item.data)) yield piece;
+      offset += header.length + item.data.length;
+      directory.append(centralHeader(item.meta, item.sizes, start, false));
+    } else {
+      // Deflate can make incompressible data a little larger; leave room before choosing 32-bit
+      // sizes. A file of unknown size (a dump streamed from its program) may be any size.
+      const zip64 = item.entry.size === undefined || item.entry.size >= LIMIT_32 - 64 * 1024 * 1024;
+      const header = localHeader(item.meta, undefined, zip64);
+      for (const piece of batch.add(header)) yield piece;
+      offset += header.length;
+      const sizes: EntrySizes = { crc: 0, compressed: 0, uncompressed: 0 };
+      const counted = countInto(item.content, sizes);
+      const body = item.meta.method === METHOD_DEFLATE && lanes ? deflateInParallel(counted, lanes) : counted;
+      for await (const chunk of body) {
+        sizes.compressed += chunk.length;
+        for (const piece of batch.add(chunk)) yield piece;
+      }
+      if (!zip64 && (sizes.compressed >= LIMIT_32 || sizes.uncompressed >= LIMIT_32)) {
+        throw new CairnError(
+          "SOURCE_CHANGED",
+          `${item.entry.path} grew past 4 GiB while it was being archived`,
+          { hint: "stop whatever writes to it during the backup, or take a snapshot in a `before` hook" },
+        );
+      }
+      const descriptor = dataDescriptor(sizes, zip64);
+      for (const piece of batch.add(descriptor)) yield piece;
+      offset += sizes.compressed + descriptor.length;
+      directory.append(centralHeader(item.meta, sizes, start, true));
+    }
+    count++;
+  }
+
   async function* zipEntries(): AsyncGenerator<Buffer> {
+    const small = (entry: SourceEntry) =>
+      entry.type !== "file" || (entry.size !== undefined && entry.size <= SMALL_FILE_BYTES);
     const prepared = readAhead<Prepared>(
       entries,
-      (entry) => entry.type !== "file" || (entry.size !== undefined && entry.size <= SMALL_FILE_BYTES),
+      small,
       (entry) => prepareWhole(entry, lanes),
       (entry) => prepareStream(entry, level),
       READ_AHEAD,
     );
     const batch = new OutputBatch();
-    for await (const item of prepared) {
-      ctx.signal.throwIfAborted();
-      const start = offset;
-      if (item.kind === "whole") {
-        const header = localHeader(item.meta, item.sizes, false);
-        for (const piece of batch.add(header)) yield piece;
-        for (const piece of batch.add(item.data)) yield piece;
-        offset += header.length + item.data.length;
-        directory.append(centralHeader(item.meta, item.sizes, start, false));
-      } else {
-        // Deflate can make incompressible data a little larger; leave room before choosing 32-bit
-        // sizes. A file of unknown size (a dump streamed from its program) may be any size.
-        const zip64 = item.entry.size === undefined || item.entry.size >= LIMIT_32 - 64 * 1024 * 1024;
-        const header = localHeader(item.meta, undefined, zip64);
-        for (const piece of batch.add(header)) yield piece;
-        offset += header.length;
-        const sizes: EntrySizes = { crc: 0, compressed: 0, uncompressed: 0 };
-        const counted = countInto(item.content, sizes);
-        const body =
-          item.meta.method === METHOD_DEFLATE && lanes ? deflateInParallel(counted, lanes) : counted;
-        for await (const chunk of body) {
-          sizes.compressed += chunk.length;
-          for (const piece of batch.add(chunk)) yield piece;
-        }
-        if (!zip64 && (sizes.compressed >= LIMIT_32 || sizes.uncompressed >= LIMIT_32)) {
-          throw new CairnError(
-            "SOURCE_CHANGED",
-            `${item.entry.path} grew past 4 GiB while it was being archived`,
-            { hint: "stop whatever writes to it during the backup, or take a snapshot in a `before` hook" },
-          );
-        }
-        const descriptor = dataDescriptor(sizes, zip64);
-        for (const piece of batch.add(descriptor)) yield piece;
-        offset += sizes.compressed + descriptor.length;
-        directory.append(centralHeader(item.meta, sizes, start, true));
-      }
-      count++;
+    for await (const item of prepared) yield* entryChunks(item, batch);
+    if (options.trailer) {
+      const entry = await options.trailer();
+      yield* entryChunks(
+        await (small(entry) ? prepareWhole(entry, lanes) : prepareStream(entry, level)),
+        batch,
+      );
     }
 
     const directoryOffset = offset;

@@ -38,11 +38,21 @@ export interface ArchivedEntry {
   content?: Readable;
 }
 
+/** What a write may add besides the source's entries. */
+export interface ArchiveWriteOptions {
+  /**
+   * The archive's last entry, asked for once every entry before it has been written (so its
+   * content can depend on all of them, as the per-entry index does). An archiver must call it
+   * when given, after the last entry, and write what it returns like any other entry.
+   */
+  trailer?: () => Promise<SourceEntry>;
+}
+
 export interface Archiver {
   format: ArchiveFormat;
   extension: string;
   /** Streams the archive; pulls entries one at a time, so memory does not grow with the source. */
-  write(entries: AsyncIterable<SourceEntry>, ctx: RunContext): Readable;
+  write(entries: AsyncIterable<SourceEntry>, ctx: RunContext, options?: ArchiveWriteOptions): Readable;
   /** Reads an archive back; rejects with ARCHIVE_INVALID on corruption. */
   read(archive: Readable, ctx: RunContext): AsyncIterable<ArchivedEntry>;
 }

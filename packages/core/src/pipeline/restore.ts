@@ -1,11 +1,13 @@
 import { createWriteStream } from "node:fs";
 import { chmod, lutimes, mkdir, rm, symlink, utimes } from "node:fs/promises";
 import { resolve } from "node:path";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { CompleteBackup } from "../catalog/list-backups.js";
 import type { ArchivedEntry, Archiver } from "../contracts/archiver.js";
 import type { RunContext } from "../contracts/context.js";
 import type { Destination } from "../contracts/destination.js";
+import { isIndexEntry } from "../entry-index/format.js";
 import { CairnError } from "../errors.js";
 import { readBackupArchive } from "./read-archive.js";
 import { ParentGuard, safeTargetPath } from "./safe-path.js";
@@ -14,6 +16,10 @@ export interface RestoreOptions {
   target: string;
   /** Replace files that already exist in the target; without it an existing file is an error. */
   overwrite: boolean;
+  /** Restores only the entries it accepts, called in archive order (a drill's sample). */
+  select?: (entry: ArchivedEntry) => boolean;
+  /** Receives the backup's per-entry index, which is never written into the target. */
+  onIndex?: (content: Readable) => Promise<void>;
 }
 
 export interface RestoreResult {
@@ -39,7 +45,17 @@ export async function restoreBackup(
   let entries = 0;
   let bytes = 0;
 
+  let position = 0;
   for await (const entry of reading.entries) {
+    if (isIndexEntry(backup.manifest, position++)) {
+      if (options.onIndex && entry.content) await options.onIndex(entry.content);
+      else await drain(entry);
+      continue;
+    }
+    if (options.select && !options.select(entry)) {
+      await drain(entry);
+      continue;
+    }
     const full = safeTargetPath(root, entry.path);
     await guard.check(full, entry.path);
     entries += 1;
@@ -97,6 +113,10 @@ async function makeLink(full: string, entry: ArchivedEntry, overwrite: boolean):
     throw error;
   }
   await lutimes(full, entry.mtime, entry.mtime).catch(() => undefined);
+}
+
+async function drain(entry: ArchivedEntry): Promise<void> {
+  if (entry.content) for await (const _chunk of entry.content);
 }
 
 function conflict(full: string): CairnError {

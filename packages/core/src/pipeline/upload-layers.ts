@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import type { ConfiguredJob } from "../config/load.js";
 import type { SourceEntry } from "../contracts/source.js";
+import { EntryIndexWriter } from "../entry-index/writer.js";
 import type { Manifest } from "../manifest.js";
 import type { BackupProgress } from "./results.js";
 
@@ -17,8 +18,15 @@ export interface UploadLayer {
   bytes?(archive: Readable): Readable;
   /** Added to the archive key's extension (".age" after ".zip"). */
   extension?: string;
+  /**
+   * The archive's last entry, asked for once every other entry has been written (the per-entry
+   * index, which depends on all of them). At most one layer has one.
+   */
+  trailer?(): Promise<SourceEntry>;
   /** What this layer adds to the manifest, asked once every byte has passed. */
   manifest?(): Partial<Manifest>;
+  /** Removes what the layer kept while the archive was made (a temporary file), whatever happened. */
+  dispose?(): Promise<void>;
 }
 
 /** The layers of a job's uploads, in the order the data passes through them. */
@@ -27,7 +35,18 @@ export function uploadLayers(
   progress: BackupProgress,
   onProgress: ((progress: BackupProgress) => void) | undefined,
 ): UploadLayer[] {
-  return [countEntries(progress, onProgress)];
+  return [countEntries(progress, onProgress), entryIndex()];
+}
+
+/** Records every entry with its SHA-256 and stores that index as the archive's last entry. */
+export function entryIndex(): UploadLayer {
+  const index = new EntryIndexWriter();
+  return {
+    entries: (entries) => index.collect(entries),
+    trailer: () => index.trailer(),
+    manifest: () => (index.summary ? { index: index.summary } : {}),
+    dispose: () => index.dispose(),
+  };
 }
 
 /** Counts entries and source bytes for the progress line and the manifest. */

@@ -63,18 +63,23 @@ export async function uploadBackup(args: UploadArgs): Promise<BackupResult> {
     };
   };
 
+  const progress: BackupProgress = { entries: 0, sourceBytes: 0, archiveBytes: 0, currentPath: undefined };
+  const layers = args.layers ?? uploadLayers(job, progress, args.onProgress);
   try {
     const archiver = args.registry.archiver(job.archive.format)(
       job.archive.level === undefined ? {} : { level: job.archive.level },
     );
-    const progress: BackupProgress = { entries: 0, sourceBytes: 0, archiveBytes: 0, currentPath: undefined };
-    const layers = args.layers ?? uploadLayers(job, progress, args.onProgress);
     const extension = archiver.extension + layers.map((l) => l.extension ?? "").join("");
     const key = archiveKey(job.name, id, extension);
 
     let entries = args.source.entries(ctx);
     for (const layer of layers) if (layer.entries) entries = layer.entries(entries);
-    let archive: Readable = archiver.write(entries, ctx);
+    const trailer = layers.find((l) => l.trailer);
+    let archive: Readable = archiver.write(
+      entries,
+      ctx,
+      trailer ? { trailer: () => trailer.trailer!() } : {},
+    );
     for (const layer of layers) if (layer.bytes) archive = layer.bytes(archive);
 
     const hash = createHash("sha256");
@@ -141,5 +146,7 @@ export async function uploadBackup(args: UploadArgs): Promise<BackupResult> {
     return done;
   } catch (error) {
     return fail(error);
+  } finally {
+    for (const layer of layers) await layer.dispose?.();
   }
 }

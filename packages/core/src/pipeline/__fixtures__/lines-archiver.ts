@@ -10,13 +10,21 @@ export function linesArchiver(): Archiver {
   return {
     format: "tar",
     extension: ".tar",
-    write(entries) {
-      return Readable.from(encode(entries));
+    write(entries, _ctx, options) {
+      return Readable.from(encode(withTrailer(entries, options?.trailer)));
     },
     read(archive) {
       return decode(archive);
     },
   };
+}
+
+async function* withTrailer(
+  entries: AsyncIterable<SourceEntry>,
+  trailer: (() => Promise<SourceEntry>) | undefined,
+): AsyncGenerator<SourceEntry> {
+  yield* entries;
+  if (trailer) yield await trailer();
 }
 
 async function* encode(entries: AsyncIterable<SourceEntry>): AsyncGenerator<Buffer> {
