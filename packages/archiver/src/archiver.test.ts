@@ -108,6 +108,50 @@ describe.each(["zip", "tar", "tar.gz"] as const)("%s", (format) => {
     }
   });
 
+  it("writes the trailer last, asked for only once every entry before it is written", async () => {
+    for (const size of [40, 2 * 1024 * 1024]) {
+      const read: string[] = [];
+      const source = createPathSource(join(dir, "tree"));
+      async function* watched() {
+        for await (const entry of source.entries(ctx())) {
+          if (entry.type !== "file") {
+            yield entry;
+            continue;
+          }
+          const open = entry.open!;
+          yield {
+            path: entry.path,
+            type: entry.type,
+            size: entry.size,
+            mtime: entry.mtime,
+            mode: entry.mode,
+            open: () => open().once("end", () => read.push(entry.path)),
+          } satisfies SourceEntry;
+        }
+      }
+      let readWhenAsked: string[] = [];
+      const body = Buffer.alloc(size, "i");
+      const file = join(dir, `trailer-${size}${createArchiver(format).extension}`);
+      const trailer = async (): Promise<SourceEntry> => {
+        readWhenAsked = [...read];
+        return {
+          path: ".trailer",
+          type: "file",
+          size,
+          mtime: when,
+          mode: 0o600,
+          open: () => Readable.from([body]),
+        };
+      };
+      await pipeline(createArchiver(format).write(watched(), ctx(), { trailer }), createWriteStream(file));
+      expect(readWhenAsked).toHaveLength(4);
+      const entries = await readAll(format, file);
+      expect(entries.at(-1)).toMatchObject({ path: ".trailer", type: "file", size });
+      expect(entries.at(-1)!.data!.equals(body)).toBe(true);
+      expect(entries).toHaveLength(9);
+    }
+  });
+
   it("refuses a damaged archive with ARCHIVE_INVALID", async () => {
     const bytes = await readFile(archive);
     // Flip bytes inside the random file's data, well past the headers.

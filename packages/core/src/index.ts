@@ -18,10 +18,10 @@ export { expandHome, type Redactor, redactCredentials, SecretSet } from "./confi
 export type {
   ArchivedEntry,
   ArchiveFormat,
-  ArchiveWriteOptions,
   ArchiveOptions,
   Archiver,
   ArchiverFactory,
+  ArchiveWriteOptions,
 } from "./contracts/archiver.js";
 export { ARCHIVE_EXTENSIONS, SIZES_UP_FRONT } from "./contracts/archiver.js";
 export type { Logger, LogLevel, RunContext } from "./contracts/context.js";
@@ -45,6 +45,12 @@ export {
   isPlugin,
   PLUGIN_API_VERSION,
 } from "./define.js";
+export type { IndexCheck } from "./entry-index/archive-check.js";
+export { ArchiveCheck } from "./entry-index/archive-check.js";
+export { checkEntries, type EntriesRead } from "./entry-index/check-entries.js";
+export { ProblemList } from "./entry-index/differences.js";
+export { INDEX_ENTRY_PATH, type IndexLine, isIndexEntry, readIndex } from "./entry-index/format.js";
+export { EntryIndexWriter, type IndexSummary } from "./entry-index/writer.js";
 export type { CairnErrorOptions, ErrorCode } from "./errors.js";
 export { CairnError, describeError, ERROR_CODES, isAbortError } from "./errors.js";
 export { createLogger, type LogFormat, type LoggerOptions } from "./logging/create-logger.js";

@@ -29,8 +29,10 @@ export function registerVerify(program: Command, run: Runner): void {
     .addHelpText(
       "after",
       `
-Verify downloads each archive, checks its SHA-256 against the manifest and decompresses every
-entry (without writing anything). Exit code 1 when any backup fails.
+Verify downloads each archive, checks its SHA-256 against the manifest, and reads every entry
+(without writing anything), checking each file's SHA-256, size, mode and mtime against the
+backup's per-entry index; a changed file is named. Backups made before cairn kept an index are
+checked by the archive's SHA-256 and by decompressing every entry. Exit code 1 when any backup fails.
 
 Examples:
   cairn verify                                  newest backup of every job, at every destination
@@ -73,7 +75,7 @@ async function verify(
   for (const { destination, result } of checked) {
     if (result.ok) {
       session.print(
-        `ok      ${destination}  ${result.id}  ${plural(result.entries, "entry", "entries")}, ${formatBytes(result.size)}, SHA-256 matches`,
+        `ok      ${destination}  ${result.id}  ${plural(result.entries, "entry", "entries")}, ${formatBytes(result.size)}, SHA-256 matches${result.indexed ? ", every entry matches its index" : " (made before per-entry checksums)"}`,
       );
     } else {
       session.print(

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { PassThrough, type Readable } from "node:stream";
+import { type Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { ArchivedEntry } from "../contracts/archiver.js";
 import type { Manifest } from "../manifest.js";
 import { differences, ProblemList } from "./differences.js";
@@ -55,25 +56,43 @@ export class ArchiveCheck {
     recorded: NonNullable<Manifest["index"]>,
     where: string,
   ): Promise<IndexCheck> {
-    await this.#found.close();
-    const problems = new ProblemList();
     const hash = createHash("sha256");
     let size = 0;
-    const index = new PassThrough();
-    content.on("data", (chunk: Buffer) => {
-      hash.update(chunk);
-      size += chunk.length;
+    const index = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
     });
-    content.once("error", (error) => index.destroy(error));
-    content.pipe(index);
+    // A failure of the entry's stream reaches the reader of `index`; pipeline destroys both
+    // streams whichever side stops first, so none is left running or failing unheard.
+    const piping = pipeline(content, index).catch(() => {});
+    try {
+      await this.#found.close();
+      const result = await this.#compareLines(readIndex(index, where));
+      if (size !== recorded.size || hash.digest("hex") !== recorded.sha256) {
+        result.problems.add(
+          `the entry index itself does not match the manifest (${size} bytes, expected ${recorded.size})`,
+        );
+      }
+      return result;
+    } finally {
+      index.destroy();
+      await piping;
+    }
+  }
+
+  async #compareLines(recorded: AsyncIterable<IndexLine>): Promise<IndexCheck> {
+    const problems = new ProblemList();
     const found = readLines(this.#found.open())[Symbol.asyncIterator]();
     let checked = 0;
     let aligned = true;
-    for await (const expected of readIndex(index, where)) {
-      const next = aligned ? await found.next() : { done: true as const, value: undefined };
+    for await (const expected of recorded) {
+      if (!aligned) continue;
+      const next = await found.next();
       if (next.done) {
-        if (aligned)
-          problems.add(`${JSON.stringify(expected.path)} is in the index but missing from the archive`);
+        problems.add(`${JSON.stringify(expected.path)} is in the index but missing from the archive`);
         continue;
       }
       const actual = JSON.parse(next.value) as IndexLine;
@@ -90,17 +109,11 @@ export class ArchiveCheck {
     }
     if (aligned) {
       for (let next = await found.next(); !next.done; next = await found.next()) {
-        problems.add(
-          `${JSON.stringify((JSON.parse(next.value) as IndexLine).path)} is in the archive but not in its index`,
-        );
+        const extra = (JSON.parse(next.value) as IndexLine).path;
+        problems.add(`${JSON.stringify(extra)} is in the archive but not in its index`);
       }
     } else {
       await found.return?.(undefined);
-    }
-    if (size !== recorded.size || hash.digest("hex") !== recorded.sha256) {
-      problems.add(
-        `the entry index itself does not match the manifest (${size} bytes, expected ${recorded.size})`,
-      );
     }
     return { checked, problems };
   }

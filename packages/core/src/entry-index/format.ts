@@ -1,5 +1,5 @@
-import { StringDecoder } from "node:string_decoder";
 import type { Readable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import type { EntryType } from "../contracts/source.js";
 import { CairnError } from "../errors.js";
 import type { Manifest } from "../manifest.js";
