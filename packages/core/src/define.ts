@@ -121,6 +121,16 @@ export function checkCapabilities(
   const missing: string[] = [];
   if (capabilities.delete && typeof dest.delete !== "function") missing.push("delete");
   if (capabilities.freeSpace && typeof dest.freeSpace !== "function") missing.push("freeSpace");
+  if (capabilities.exclusiveCreate) {
+    for (const method of [
+      "createExclusive",
+      "readVersioned",
+      "replaceIfVersion",
+      "deleteIfVersion",
+    ] as const) {
+      if (typeof dest[method] !== "function") missing.push(method);
+    }
+  }
   for (const method of ["put", "get", "list", "close"] as const) {
     if (typeof dest[method] !== "function") missing.push(method);
   }

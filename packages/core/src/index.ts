@@ -26,7 +26,14 @@ export type {
 export { ARCHIVE_EXTENSIONS, SIZES_UP_FRONT } from "./contracts/archiver.js";
 export type { Logger, LogLevel, RunContext } from "./contracts/context.js";
 export { silentLogger } from "./contracts/context.js";
-export type { Destination, DestinationCapabilities, PutInfo, StoredObject } from "./contracts/destination.js";
+export type {
+  Destination,
+  DestinationCapabilities,
+  ExclusiveObjects,
+  PutInfo,
+  StoredObject,
+  VersionedObject,
+} from "./contracts/destination.js";
 export type { EntryType, Source, SourceEntry, SourcePart, SplitSource } from "./contracts/source.js";
 export { isSplitSource } from "./contracts/source.js";
 export type {
@@ -53,6 +60,7 @@ export { INDEX_ENTRY_PATH, type IndexLine, isIndexEntry, readIndex } from "./ent
 export { EntryIndexWriter, type IndexSummary } from "./entry-index/writer.js";
 export type { CairnErrorOptions, ErrorCode } from "./errors.js";
 export { CairnError, describeError, ERROR_CODES, isAbortError } from "./errors.js";
+export * from "./lease/index.js";
 export { createLogger, type LogFormat, type LoggerOptions } from "./logging/create-logger.js";
 export type { Manifest } from "./manifest.js";
 export { manifestSchema, parseManifest, serializeManifest } from "./manifest.js";
@@ -67,6 +75,7 @@ export {
   formatStamp,
   isValidJobName,
   jobPrefix,
+  leaseKey,
   manifestKey,
   newBackupId,
   parseKey,
@@ -116,4 +125,4 @@ export {
   type SpooledSourceSpec,
 } from "./sources/spooled-source.js";
 export * from "./status/index.js";
-export { parseClockDuration } from "./util/clock-duration.js";
+export { formatClockDuration, parseClockDuration } from "./util/clock-duration.js";

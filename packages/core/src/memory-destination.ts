@@ -21,8 +21,46 @@ export function createMemoryDestination(options: MemoryDestinationOptions = {}):
   const used = () => [...objects.values()].reduce((sum, o) => sum + o.data.length, 0);
   const capacity = options.freeBytes === undefined ? undefined : used() + options.freeBytes;
 
+  let generation = 0;
+  const versions = new Map<string, string>();
+  const store = (key: string, body: Buffer): string => {
+    objects.set(key, { data: Buffer.from(body), modified: new Date() });
+    const version = String(++generation);
+    versions.set(key, version);
+    return version;
+  };
+  const versionOf = (key: string): string | undefined => {
+    if (!objects.has(key)) return undefined;
+    // An object put() stored, or one a test set by hand, gets its version on first sight.
+    if (!versions.has(key)) versions.set(key, String(++generation));
+    return versions.get(key);
+  };
+  const changed = (key: string) =>
+    new CairnError("DESTINATION_CONFLICT", `"${key}" changed in the memory destination`);
+
   return {
     objects,
+    // One thread, no await between the check and the write: compare-and-swap for free.
+    async createExclusive(key: string, body: Buffer) {
+      if (objects.has(key)) throw conflict(key);
+      return store(key, body);
+    },
+    async readVersioned(key: string) {
+      const object = objects.get(key);
+      if (!object) throw new CairnError("NOT_FOUND", `no object "${key}" in the memory destination`);
+      return { body: Buffer.from(object.data), version: versionOf(key)! };
+    },
+    async replaceIfVersion(key: string, body: Buffer, version: string) {
+      if (versionOf(key) !== version) throw changed(key);
+      return store(key, body);
+    },
+    async deleteIfVersion(key: string, version: string) {
+      const current = versionOf(key);
+      if (current === undefined) return;
+      if (current !== version) throw changed(key);
+      objects.delete(key);
+      versions.delete(key);
+    },
     async put(key: string, body: Readable, info: PutInfo): Promise<StoredObject> {
       if (objects.has(key)) throw conflict(key);
       const chunks: Buffer[] = [];
@@ -44,6 +82,7 @@ export function createMemoryDestination(options: MemoryDestinationOptions = {}):
       if (objects.has(key)) throw conflict(key);
       const modified = new Date();
       objects.set(key, { data: Buffer.concat(chunks), modified });
+      versions.delete(key);
       return { key, size, modified };
     },
     async *list(prefix: string) {
@@ -58,6 +97,7 @@ export function createMemoryDestination(options: MemoryDestinationOptions = {}):
     },
     async delete(key: string) {
       objects.delete(key);
+      versions.delete(key);
     },
     async freeSpace() {
       return capacity === undefined ? Number.MAX_SAFE_INTEGER : capacity - used();

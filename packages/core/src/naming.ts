@@ -55,6 +55,14 @@ export function jobPrefix(job: string): string {
   return `${job}/`;
 }
 
+/**
+ * The lease object of a job at a destination. parseKey() does not recognise it, so listing,
+ * counting and retention never take it for a backup.
+ */
+export function leaseKey(job: string): string {
+  return `${job}/.cairn-lock`;
+}
+
 /** Recognises keys cairn made; returns undefined for anything else. */
 export function parseKey(key: string): ParsedKey | undefined {
   const slash = key.indexOf("/");

@@ -7,6 +7,7 @@ import { pipeline } from "node:stream/promises";
 import { CairnError, type Destination, type PutInfo, type StoredObject } from "@cairn/core";
 import { ensureFolder } from "./ensure-folder.js";
 import { localError } from "./errors.js";
+import { localExclusiveObjects } from "./exclusive-objects.js";
 
 /** Uploads in progress are written under this name first; they are never listed. */
 const PARTIAL = /^\.[^/]*\.[0-9a-f]{12}\.partial$/;
@@ -42,6 +43,7 @@ export function createLocalDestination(path: string): Destination {
   };
 
   return {
+    ...localExclusiveObjects(root, pathOf),
     async put(key: string, body: Readable, info: PutInfo): Promise<StoredObject> {
       const target = pathOf(key);
       const folder = dirname(target);

@@ -4,6 +4,10 @@ export {
   describeDestination,
 } from "./conformance/describe-destination.js";
 export {
+  type DescribeExclusiveCreateOptions,
+  describeExclusiveCreate,
+} from "./conformance/describe-exclusive-create.js";
+export {
   abortAfter,
   bufferStream,
   collect,

@@ -5,6 +5,7 @@ import YAML from "yaml";
 import type { z } from "zod";
 import type { DestinationPlugin, SourcePlugin } from "../define.js";
 import { CairnError } from "../errors.js";
+import { DEFAULT_LOCK_EXPIRY_MS, DEFAULT_LOCK_WAIT_MS } from "../lease/take-lease.js";
 import type { NotifierConfig } from "../notify/schema.js";
 import type { HookConfig } from "../pipeline/hooks.js";
 import type { PluginRegistry } from "../registry.js";
@@ -43,6 +44,8 @@ export interface CairnConfig {
   file: string;
   baseDir: string;
   stateDir: string;
+  /** Leases at destinations (lease/take-lease.ts): how long to wait for one, how long one lasts. */
+  lease: { waitMs: number; expiryMs: number };
   /** The name this machine's backups carry: `--host`, else `host:`, else the machine's host name. */
   host: string;
   secrets: SecretSet;
@@ -175,7 +178,11 @@ export async function parseConfig(
   if (problems.length > 0) throw invalid(file, problems, secrets);
   const stateDir = data.stateDir ? resolveFrom(baseDir, expandHome(data.stateDir)) : defaultStateDir();
   const host = overrides.host ?? data.host ?? hostname();
-  return { file, baseDir, stateDir, host, secrets, destinations, jobs };
+  const lease = {
+    waitMs: data.lockWait ?? DEFAULT_LOCK_WAIT_MS,
+    expiryMs: data.lockExpiry ?? DEFAULT_LOCK_EXPIRY_MS,
+  };
+  return { file, baseDir, stateDir, host, lease, secrets, destinations, jobs };
 }
 
 function parseText(text: string, file: string): unknown {

@@ -68,6 +68,10 @@ export const configSchema = z.strictObject({
    * that is `mac.local` on one network and `mac.fritz.box` on another).
    */
   host: hostSchema.optional(),
+  /** How long a run waits for another host's lease on a job at a destination before failing; 10 minutes by default. */
+  lockWait: clockDurationSchema.optional(),
+  /** How long a lease lasts unless its holder renews it (every third of this); 2 minutes by default. */
+  lockExpiry: clockDurationSchema.optional(),
   /** Where cairn keeps its locks; `~/.local/state/cairn` by default. */
   stateDir: z.string().optional(),
   /** Third-party plugin packages to load before the destinations and jobs are checked. */

@@ -20,6 +20,47 @@ export interface DestinationCapabilities {
   delete: boolean;
   /** freeSpace() tells the bytes available; `minFreeSpace` retention needs it. */
   freeSpace: boolean;
+  /**
+   * createExclusive(), readVersioned(), replaceIfVersion() and deleteIfVersion() work: what a
+   * lease at the destination needs, so that two hosts never prune one prefix at once. Absent
+   * means false; cairn then prunes without a lease and says so where the prefix is shared.
+   */
+  exclusiveCreate?: boolean;
+  /**
+   * replaceIfVersion() and deleteIfVersion() are one step at the store (a generation or rev
+   * precondition). Without it they read, compare, then act, and a writer can slip in between.
+   */
+  compareAndSwap?: boolean;
+}
+
+/** A small object and the version the store gave it (a generation, a rev, an ETag, a hash). */
+export interface VersionedObject {
+  body: Buffer;
+  version: string;
+}
+
+/** The four calls a lease needs; a destination declaring `exclusiveCreate` has them all. */
+export interface ExclusiveObjects {
+  /**
+   * Stores `body` under `key` only if nothing is there, in one step at the store: of many callers
+   * at once exactly one succeeds, every other rejects with DESTINATION_CONFLICT. A reader never
+   * sees part of `body`. Resolves with the version of what was stored.
+   */
+  createExclusive(key: string, body: Buffer, options: { signal: AbortSignal }): Promise<string>;
+  /** The object and its version; NOT_FOUND when there is none. */
+  readVersioned(key: string, options: { signal: AbortSignal }): Promise<VersionedObject>;
+  /**
+   * Replaces the object only while its version is still `version`; DESTINATION_CONFLICT when it
+   * changed or is gone. Resolves with the new version.
+   */
+  replaceIfVersion(
+    key: string,
+    body: Buffer,
+    version: string,
+    options: { signal: AbortSignal },
+  ): Promise<string>;
+  /** Deletes the object only while its version is still `version`; DESTINATION_CONFLICT when it changed; resolves when it is gone. */
+  deleteIfVersion(key: string, version: string, options: { signal: AbortSignal }): Promise<void>;
 }
 
 /**
@@ -34,7 +75,7 @@ export interface DestinationCapabilities {
  * - close: may be called more than once.
  * - errors are CairnErrors with a destination code (DESTINATION_AUTH, DESTINATION_QUOTA, ...).
  */
-export interface Destination {
+export interface Destination extends Partial<ExclusiveObjects> {
   put(key: string, body: Readable, info: PutInfo): Promise<StoredObject>;
   list(prefix: string, options?: { signal?: AbortSignal }): AsyncIterable<StoredObject>;
   get(key: string, options: { signal: AbortSignal }): Promise<Readable>;

@@ -42,6 +42,8 @@ export interface RetentionOptions {
   catalog?: BackupCatalog;
   /** Backup ids never to remove: the ones this run just wrote (their clock may be behind another's). */
   protect?: readonly string[];
+  /** Stops deleting when it aborts: the lease that makes this prune the only one was lost. */
+  signal?: AbortSignal;
   /** Whose backups this plan weighs; every backup of the job when absent. */
   group?: RetentionGroup;
 }
@@ -96,6 +98,12 @@ export async function applyRetention(
     if (notice) run.notes.push(notice);
   }
   if (options.dryRun) return run;
+  const stopped = () => {
+    if (!options.signal?.aborted) return false;
+    run.errors.push(summarizeError(options.signal.reason));
+    return true;
+  };
+  if (stopped()) return run;
 
   const oldestFirst = [...run.remove].reverse();
   if (destination.deleteMany && oldestFirst.length > 1) {
@@ -115,6 +123,7 @@ export async function applyRetention(
   }
   // Oldest first: a prune cut short leaves the newest backups, not a gap in the middle.
   for (const item of oldestFirst) {
+    if (stopped()) return run;
     const backup = byId.get(item.id)!;
     try {
       await destination.delete(backup.manifestKey);
@@ -127,6 +136,7 @@ export async function applyRetention(
     }
   }
   for (const upload of run.staleIncomplete) {
+    if (stopped()) return run;
     try {
       for (const key of upload.keys) await destination.delete(key);
       run.bytesFreed += upload.size;

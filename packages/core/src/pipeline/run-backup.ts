@@ -4,6 +4,7 @@ import { openDestinations } from "./stages/destinations.js";
 import { failuresAsResults } from "./stages/failures.js";
 import { afterHooks, beforeHook } from "./stages/hooks.js";
 import { holdJobLock } from "./stages/job-lock.js";
+import { leaseForEntries } from "./stages/lease.js";
 import { makeRoom } from "./stages/make-room.js";
 import { planUploads } from "./stages/plan.js";
 import { report } from "./stages/report.js";
@@ -28,6 +29,7 @@ export const JOB_STAGES: readonly Stage[] = [
   openSource,
   openDestinations,
   makeRoom,
+  leaseForEntries,
   planUploads,
   uploadPlanned,
   retainWhereUploaded,
@@ -56,6 +58,7 @@ export async function runJob(options: BackupRunOptions): Promise<BackupResult[]>
     unopened: [],
     plan: (async function* () {})(),
     results: [],
+    leases: new Map(),
   };
   try {
     await runStages(run, JOB_STAGES);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseClockDuration } from "./clock-duration.js";
+import { formatClockDuration, parseClockDuration } from "./clock-duration.js";
 
 describe("parseClockDuration", () => {
   it.each([
@@ -15,5 +15,17 @@ describe("parseClockDuration", () => {
 
   it.each(["", "10", "ten minutes", "10m later", "m"])("refuses %j", (text) => {
     expect(parseClockDuration(text)).toBeUndefined();
+  });
+});
+
+describe("formatClockDuration", () => {
+  it.each([
+    [600_000, "10m"],
+    [90_000, "1m30s"],
+    [1500, "1.5s"],
+    [250, "250ms"],
+  ])("writes %d as %s", (ms, text) => {
+    expect(formatClockDuration(ms)).toBe(text);
+    expect(parseClockDuration(text)).toBe(ms);
   });
 });

@@ -24,3 +24,21 @@ export function parseClockDuration(text: string): number | undefined {
   }
   return consumed === trimmed.length ? total : undefined;
 }
+
+/** The other way: 600000 → "10m", 90000 → "1m30s", 1500 → "1.5s". */
+export function formatClockDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const parts: string[] = [];
+  let left = ms;
+  for (const [unit, size] of [
+    ["d", 86_400_000],
+    ["h", 3_600_000],
+    ["m", 60_000],
+  ] as const) {
+    const n = Math.floor(left / size);
+    if (n > 0) parts.push(`${n}${unit}`);
+    left -= n * size;
+  }
+  if (left > 0) parts.push(`${Number((left / 1000).toFixed(3))}s`);
+  return parts.join("");
+}

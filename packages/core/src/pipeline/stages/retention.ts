@@ -1,9 +1,11 @@
-import { retentionGroup } from "../../retention/index.js";
-import { applyRetention } from "../apply-retention.js";
+import { pruneUnderLease } from "../../lease/prune-under-lease.js";
 import { summarizeError } from "../outcome.js";
 import type { Stage } from "./stage.js";
 
-/** Applies the job's retention at each destination where every upload of this run succeeded. */
+/**
+ * Applies the job's retention at each destination where every upload of this run succeeded,
+ * under the job's lease there, so no two hosts ever prune one prefix at once.
+ */
 export const retainWhereUploaded: Stage = async (run, next) => {
   const { results, job, logger } = run;
   for (const open of run.destinations) {
@@ -12,12 +14,14 @@ export const retainWhereUploaded: Stage = async (run, next) => {
     if (mine.length === 0 || mine.some((d) => d.status !== "ok")) continue;
     const last = mine.at(-1)!;
     try {
-      const retained = await applyRetention(open.destination, job.name, job.retention, {
+      const held = run.leases.get(open.name);
+      const retained = await pruneUnderLease(open, run.config, job, {
         now: run.now(),
         timeZone: job.timeZone,
         dryRun: false,
         logger,
-        group: retentionGroup(job.name, job.retention?.groupBy, run.config.host),
+        signal: run.ctx.signal,
+        ...(held ? { held } : {}),
         // The backup just made stays even if another one carries a later (wrong) clock.
         protect: results.at(-1)?.id ? [results.at(-1)!.id] : [],
       });

@@ -1,6 +1,7 @@
 import type { CairnConfig, ConfiguredJob } from "../../config/load.js";
 import type { Logger, RunContext } from "../../contracts/context.js";
 import type { Source } from "../../contracts/source.js";
+import type { HeldLease } from "../../lease/take-lease.js";
 import type { PluginRegistry } from "../../registry.js";
 import type { OpenDestination } from "../open-destinations.js";
 import type { BackupProgress, BackupResult, DestinationResult } from "../results.js";
@@ -43,6 +44,8 @@ export interface JobRun {
   /** Set by the planning stage, consumed by the upload stage. */
   plan: AsyncIterable<PlannedUpload>;
   results: BackupResult[];
+  /** Leases held for the whole run, by destination name (`each: entry` jobs: see stages/lease.ts). */
+  leases: Map<string, HeldLease>;
 }
 
 /**
