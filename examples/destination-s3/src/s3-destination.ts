@@ -9,6 +9,7 @@ import {
 import { Upload } from "@aws-sdk/lib-storage";
 import { CairnError, type Destination, type PutInfo, type StoredObject } from "@cairn/core";
 import { s3Error } from "./errors.js";
+import { s3ExclusiveObjects } from "./exclusive-objects.js";
 import type { S3Options } from "./options.js";
 
 const MiB = 1024 * 1024;
@@ -43,6 +44,7 @@ export function createS3Destination(options: S3Options): Destination {
   };
 
   return {
+    ...s3ExclusiveObjects(client, Bucket, prefix ?? ""),
     async put(key: string, body: Readable, info: PutInfo): Promise<StoredObject> {
       // Servers that ignore If-None-Match (some S3-compatible ones) are still checked up front.
       if (await exists(key)) {

@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import type { Destination, PutInfo, StoredObject } from "./contracts/destination.js";
+import type { Destination, ExclusiveObjects, PutInfo, StoredObject } from "./contracts/destination.js";
 import { CairnError } from "./errors.js";
 
 export interface MemoryDestinationOptions {
@@ -7,10 +7,11 @@ export interface MemoryDestinationOptions {
   freeBytes?: number;
 }
 
-export interface MemoryDestination extends Destination {
-  /** The stored objects, for tests to inspect or tamper with. */
-  readonly objects: Map<string, { data: Buffer; modified: Date }>;
-}
+export type MemoryDestination = Destination &
+  ExclusiveObjects & {
+    /** The stored objects, for tests to inspect or tamper with. */
+    readonly objects: Map<string, { data: Buffer; modified: Date }>;
+  };
 
 /**
  * A destination that keeps objects in memory, honouring every obligation of the Destination

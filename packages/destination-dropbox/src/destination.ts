@@ -3,6 +3,7 @@ import type { files, users } from "dropbox";
 import { DropboxClient } from "./client.js";
 import { downloadStream } from "./download.js";
 import { errorSummary } from "./errors.js";
+import { dropboxExclusiveObjects } from "./exclusive-objects.js";
 import type { DropboxOptions } from "./options.js";
 import { dropboxPath, keyOf } from "./paths.js";
 import { sleep } from "./retry.js";
@@ -26,6 +27,7 @@ export function createDropboxDestination(
   const pathOf = (key: string) => dropboxPath(root, key);
 
   return {
+    ...dropboxExclusiveObjects(client, pathOf),
     async put(key: string, body, info: PutInfo): Promise<StoredObject> {
       const metadata = await uploadStream(client, body, {
         key,

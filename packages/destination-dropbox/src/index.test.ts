@@ -19,7 +19,13 @@ describe("the dropbox plugin", () => {
     expect(isPlugin(dropbox)).toBe(true);
     expect(dropbox.type).toBe("dropbox");
     expect(dropbox.secrets).toEqual(["appSecret", "refreshToken"]);
-    expect(dropbox.capabilities).toEqual({ atomicPut: true, delete: true, freeSpace: true });
+    expect(dropbox.capabilities).toEqual({
+      atomicPut: true,
+      delete: true,
+      freeSpace: true,
+      exclusiveCreate: true,
+      compareAndSwap: true,
+    });
     const options = dropbox.options.parse({
       appKey: APP_KEY,
       refreshToken: account.refreshToken,

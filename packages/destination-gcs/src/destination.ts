@@ -4,6 +4,7 @@ import type { Bucket } from "@google-cloud/storage";
 import { createClient } from "./client.js";
 import { downloadObject } from "./download.js";
 import { mapGcsError, statusOf } from "./errors.js";
+import { gcsExclusiveObjects } from "./exclusive-objects.js";
 import { type GcsOptions, normalizePrefix } from "./options.js";
 import { describeSoftDelete, readSoftDelete, type SoftDeleteInfo } from "./soft-delete.js";
 import { uploadObject } from "./upload.js";
@@ -38,6 +39,7 @@ export function createGcsDestination(
   }
 
   return {
+    ...gcsExclusiveObjects(bucket, root, where),
     async put(key: string, body: Readable, info: PutInfo): Promise<StoredObject> {
       const action = `uploading "${key}" to ${where}`;
       const file = bucket.file(root + key);

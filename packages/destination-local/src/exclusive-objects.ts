@@ -19,7 +19,10 @@ export function localExclusiveObjects(root: string, pathOf: (key: string) => str
     const folder = dirname(target);
     await ensureFolder(folder);
     // The same shape as put()'s partial files: never listed, swept when stale.
-    const partial = join(folder, `.${target.slice(folder.length + 1)}.${randomBytes(6).toString("hex")}.partial`);
+    const partial = join(
+      folder,
+      `.${target.slice(folder.length + 1)}.${randomBytes(6).toString("hex")}.partial`,
+    );
     await writeFile(partial, body, { flag: "wx", flush: true });
     return partial;
   };

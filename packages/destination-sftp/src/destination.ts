@@ -3,6 +3,7 @@ import { CairnError, type Destination, type PluginContext, type StoredObject } f
 import { SftpConnection } from "./connection.js";
 import { readStream } from "./download.js";
 import { mapSftpError, SFTP_STATUS } from "./errors.js";
+import { sftpExclusiveObjects } from "./exclusive-objects.js";
 import { normalizeRoot, remotePath } from "./keys.js";
 import { listFiles } from "./list.js";
 import type { SftpOptions } from "./options.js";
@@ -16,6 +17,7 @@ export function createSftpDestination(options: SftpOptions, ctx: PluginContext):
   const orphans = new Set<string>();
 
   return {
+    ...sftpExclusiveObjects(connection, root, options.host),
     /** Atomic: written as `<key>.partial` and renamed; an existing key gives DESTINATION_CONFLICT. */
     async put(key: string, body: Readable, info) {
       return putFile(

@@ -34,6 +34,9 @@ export const closeHandle = (sftp: SFTPWrapper, handle: Buffer) =>
 export const write = (sftp: SFTPWrapper, handle: Buffer, data: Buffer, position: number) =>
   call<void>((done) => sftp.write(handle, data, 0, data.length, position, (error) => done(error)));
 
+export const readFile = (sftp: SFTPWrapper, path: string) =>
+  call<Buffer>((done) => sftp.readFile(path, (error: Error | undefined, data: Buffer) => done(error, data)));
+
 export const unlink = (sftp: SFTPWrapper, path: string) => call<void>((done) => sftp.unlink(path, done));
 
 export const rename = (sftp: SFTPWrapper, from: string, to: string) =>

@@ -1,10 +1,10 @@
 import {
-  applyRetention,
   type ConfiguredJob,
   describeGroup,
   type ErrorSummary,
   type JobLock,
   lockJob,
+  pruneUnderLease,
   type RetentionGroup,
   type RetentionRun,
   retentionGroup,
@@ -80,12 +80,12 @@ async function prune(session: Session, name: string | undefined, options: PruneO
         for (const destination of at) {
           try {
             const open = await pool.get(destination);
-            const run = await applyRetention(open.destination, job.name, job.retention, {
+            const run = await pruneUnderLease(open, config, job, {
               now,
               timeZone: job.timeZone,
               dryRun,
               logger: session.logger,
-              group,
+              signal: session.io.signal ?? new AbortController().signal,
             });
             pruned.push({ job, group, destination, run });
           } catch (error) {

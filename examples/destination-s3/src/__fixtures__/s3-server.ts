@@ -14,7 +14,9 @@ export interface TestS3 {
 
 /**
  * s3rver in-process, behind a small proxy that adds what s3rver lacks and S3 has since 2024:
- * `If-None-Match: *` on PutObject and CompleteMultipartUpload answered with 412 when the key exists.
+ * `If-None-Match: *` on PutObject and CompleteMultipartUpload answered with 412 when the key
+ * exists, and `If-Match: <ETag>` on PutObject and DeleteObject answered with 412 when the ETag
+ * differs (404 when there is no object).
  */
 export async function startTestS3(bucket: string): Promise<TestS3> {
   const dir = await tempDir("cairn-s3rver-");
@@ -32,26 +34,56 @@ export async function startTestS3(bucket: string): Promise<TestS3> {
     upstream.on("error", () => res.destroy());
     req.pipe(upstream);
   };
-  const exists = (path: string) =>
-    new Promise<boolean>((resolve) => {
+  const etagOf = (path: string) =>
+    new Promise<string | undefined>((resolve) => {
       const head = httpRequest({ host: "127.0.0.1", port: s3Port, method: "HEAD", path }, (answer) => {
         answer.resume();
-        resolve(answer.statusCode === 200);
+        resolve(answer.statusCode === 200 ? String(answer.headers.etag ?? "") : undefined);
       });
-      head.on("error", () => resolve(false));
+      head.on("error", () => resolve(undefined));
       head.end();
     });
+  const refuse = (res: import("node:http").ServerResponse, status: number, code: string) => {
+    res.writeHead(status, { "content-type": "application/xml" });
+    res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>`);
+  };
+  // S3 checks a precondition and writes as one step; here conditional requests to one key wait
+  // their turn, so the check and the forwarded write are one step too.
+  const turns = new Map<string, Promise<void>>();
+  const inTurn = async (key: string, work: () => Promise<void>) => {
+    const before = turns.get(key) ?? Promise.resolve();
+    const mine = before.then(work, work);
+    turns.set(key, mine.catch(() => {}));
+    await mine;
+  };
 
   const proxy: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
     const writes = (req.method === "PUT" && !url.searchParams.has("uploadId")) || (req.method === "POST" && url.searchParams.has("uploadId"));
-    if (writes && req.headers["if-none-match"] === "*" && (await exists(url.pathname))) {
-      req.resume();
-      res.writeHead(412, { "content-type": "application/xml" });
-      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>');
-      return;
-    }
-    forward(req, res);
+    const ifNoneMatch = req.headers["if-none-match"];
+    const ifMatch = req.headers["if-match"];
+    const conditional = (writes && ifNoneMatch === "*") || ((writes || req.method === "DELETE") && ifMatch !== undefined);
+    if (!conditional) return forward(req, res);
+    await inTurn(url.pathname, async () => {
+      const etag = await etagOf(url.pathname);
+      if (ifNoneMatch === "*" && etag !== undefined) {
+        req.resume();
+        return refuse(res, 412, "PreconditionFailed");
+      }
+      if (ifMatch !== undefined && etag === undefined) {
+        req.resume();
+        return refuse(res, 404, "NoSuchKey");
+      }
+      if (ifMatch !== undefined && ifMatch !== etag) {
+        req.resume();
+        return refuse(res, 412, "PreconditionFailed");
+      }
+      await new Promise<void>((resolve) => {
+        res.once("finish", resolve);
+        res.once("close", resolve);
+        forward(req, res);
+      });
+    });
   });
   await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
   return {

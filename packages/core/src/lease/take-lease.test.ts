@@ -17,6 +17,8 @@ const options = (host: string, extra: Partial<LeaseOptions> = {}): LeaseOptions 
   ...extra,
 });
 
+const none = { signal: new AbortController().signal };
+
 const holderOf = (dest: ReturnType<typeof createMemoryDestination>) =>
   parseLease(dest.objects.get(leaseKey("db"))!.data);
 
@@ -45,8 +47,17 @@ describe("takeLease", () => {
   it("takes over a lease whose expiry has passed, as a killed holder leaves it", async () => {
     const dest = createMemoryDestination();
     const past = new Date(Date.now() - 1000).toISOString();
-    const record = { lease: 1 as const, job: "db", host: "gone", pid: 99999, token: "t", startedAt: past, renewedAt: past, expiresAt: past };
-    await dest.createExclusive(leaseKey("db"), encodeLease(record));
+    const record = {
+      lease: 1 as const,
+      job: "db",
+      host: "gone",
+      pid: 99999,
+      token: "t",
+      startedAt: past,
+      renewedAt: past,
+      expiresAt: past,
+    };
+    await dest.createExclusive(leaseKey("db"), encodeLease(record), none);
     const started = Date.now();
     const lease = await takeLease(dest, options("web1"));
     expect(Date.now() - started).toBeLessThan(500);
@@ -56,7 +67,7 @@ describe("takeLease", () => {
 
   it("takes over an unreadable lease only once it has stayed unchanged for a whole expiry", async () => {
     const dest = createMemoryDestination();
-    await dest.createExclusive(leaseKey("db"), Buffer.from("{ half a lea"));
+    await dest.createExclusive(leaseKey("db"), Buffer.from("{ half a lea"), none);
     const started = Date.now();
     const lease = await takeLease(dest, options("web1", { expiryMs: 400 }));
     expect(Date.now() - started).toBeGreaterThanOrEqual(400);
@@ -81,9 +92,9 @@ describe("takeLease", () => {
   it("tells its holder when the lease was taken from it, and then leaves the new holder's lease alone", async () => {
     const dest = createMemoryDestination();
     const holder = await takeLease(dest, options("web1", { expiryMs: 300 }));
-    const { version } = await dest.readVersioned(leaseKey("db"));
+    const { version } = await dest.readVersioned(leaseKey("db"), none);
     const thief = { ...holderOf(dest)!, host: "web2", token: "other" };
-    await dest.replaceIfVersion(leaseKey("db"), encodeLease(thief), version);
+    await dest.replaceIfVersion(leaseKey("db"), encodeLease(thief), version, none);
     await new Promise((r) => setTimeout(r, 250));
     expect(holder.lost.aborted).toBe(true);
     await holder.release();

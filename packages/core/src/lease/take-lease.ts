@@ -85,6 +85,8 @@ export async function takeLease(
     });
     if (current) {
       holder = parseLease(current.body);
+      // Our own create, whose answer was lost and whose retry was refused: it is ours.
+      if (holder?.token === token) return hold(destination, key, holder, current.version, options, "taken");
       if (seen?.version !== current.version) seen = { version: current.version, since: Date.now() };
       const expired = holder
         ? Date.parse(holder.expiresAt) < Date.now()

@@ -9,6 +9,8 @@ import { freeBytes } from "./metadata.js";
 export interface CommitArg {
   path: string;
   mode: string;
+  /** With mode `update`: the rev the file must still have. */
+  rev: string | undefined;
   autorename: boolean;
   /** Conflict even with a file of identical contents (otherwise that write is a no-op). */
   strictConflict: boolean;
@@ -23,6 +25,7 @@ export function readCommitInfo(arg: Record<string, unknown>): CommitArg {
   return {
     path: typeof arg.path === "string" ? arg.path : "",
     mode: tag,
+    rev: tag === "update" ? String((mode as { update?: unknown }).update ?? "") : undefined,
     autorename: arg.autorename === true,
     strictConflict: arg.strict_conflict === true,
     clientModified: typeof arg.client_modified === "string" ? new Date(arg.client_modified) : undefined,
@@ -61,29 +64,71 @@ export async function commitBlob(
   }
   if (corrupt && size > 0) await flipFirstByte(blob);
   const contentHash = await contentHashOfFile(blob);
-  const conflict = state.store.conflictAt(commit.path);
-  if (conflict === "file" && commit.mode === "overwrite") {
-    // Replaced below; its space is given back first.
-  } else if (conflict) {
-    const existing = state.store.get(commit.path);
-    // Dropbox: writing identical contents over a file is no conflict and writes nothing.
-    const identical =
-      existing?.kind === "file" && existing.contentHash === contentHash && existing.size === size;
-    if (identical && !commit.strictConflict && existing?.kind === "file") {
-      await rm(blob, { force: true });
-      return existing;
-    }
-    if (commit.autorename) {
-      await rm(blob, { force: true });
-      throw badRequest("the Dropbox emulator does not implement autorename");
-    }
-    return fail({ ".tag": "conflict", conflict: { ".tag": conflict } });
+  const staged = await state.store.stage(blob);
+  // Nothing is awaited from the conflict check to the write: Dropbox does both as one step, so of
+  // two racing `add` uploads to one path, or two `update`s of one rev, only one is written.
+  const verdict = decide(state, commit, size, contentHash);
+  if (verdict.kind === "error") {
+    await rm(staged, { force: true });
+    if (verdict.badRequest) throw badRequest(verdict.badRequest);
+    throw wrap(verdict.writeError!);
   }
-  const replaced = state.store.get(commit.path);
-  const reclaim = replaced?.kind === "file" ? replaced.size : 0;
-  if (size > freeBytes(state) + reclaim) return fail({ ".tag": "insufficient_space" });
-  if (replaced) await state.store.remove(commit.path);
-  return state.store.commit(commit.path, blob, { size, contentHash, clientModified: commit.clientModified });
+  if (verdict.kind === "unchanged") {
+    await rm(staged, { force: true });
+    return verdict.existing;
+  }
+  const detached = verdict.replace ? state.store.detach(commit.path) : undefined;
+  const file = state.store.place(commit.path, staged, {
+    size,
+    contentHash,
+    clientModified: commit.clientModified,
+  });
+  for (const old of detached?.blobs ?? []) await rm(old, { force: true });
+  return file;
+}
+
+type Verdict =
+  | { kind: "write"; replace: boolean }
+  | { kind: "unchanged"; existing: StoredFile }
+  | { kind: "error"; writeError?: Record<string, unknown>; badRequest?: string };
+
+/** WriteMode's rules (add, overwrite, update rev), with strict_conflict. Synchronous on purpose. */
+function decide(state: EmulatorState, commit: CommitArg, size: number, contentHash: string): Verdict {
+  const conflictWith = (tag: string): Verdict => ({
+    kind: "error",
+    writeError: { ".tag": "conflict", conflict: { ".tag": tag } },
+  });
+  const conflict = state.store.conflictAt(commit.path);
+  const existing = state.store.get(commit.path);
+  const reclaim = existing?.kind === "file" ? existing.size : 0;
+  const room = (replace: boolean): Verdict =>
+    size > freeBytes(state) + (replace ? reclaim : 0)
+      ? { kind: "error", writeError: { ".tag": "insufficient_space" } }
+      : { kind: "write", replace };
+  // strict_conflict: an update whose rev is not the file's is a conflict even when the file is gone.
+  if (!conflict)
+    return commit.mode === "update" && commit.strictConflict ? conflictWith("file") : room(false);
+  if (conflict === "file" && commit.mode === "overwrite") return room(true);
+  if (
+    conflict === "file" &&
+    commit.mode === "update" &&
+    existing?.kind === "file" &&
+    existing.rev === commit.rev
+  ) {
+    return room(true);
+  }
+  // Dropbox: writing identical contents over a file is no conflict and writes nothing.
+  if (
+    existing?.kind === "file" &&
+    existing.contentHash === contentHash &&
+    existing.size === size &&
+    !commit.strictConflict
+  ) {
+    return { kind: "unchanged", existing };
+  }
+  if (commit.autorename)
+    return { kind: "error", badRequest: "the Dropbox emulator does not implement autorename" };
+  return conflictWith(conflict);
 }
 
 export function checkCallHash(expected: unknown, actual: string): void {

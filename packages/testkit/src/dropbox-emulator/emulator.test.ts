@@ -259,3 +259,43 @@ describe("Dropbox emulator", () => {
     expect(await accessToken(body.refresh_token)).toMatch(/^emu-access-/);
   });
 });
+
+describe("Dropbox emulator: writes that depend on what is there", () => {
+  const upload = (path: string, body: string, mode: unknown) =>
+    content("files/upload", { path, mode, autorename: false, strict_conflict: true }, Buffer.from(body));
+  const summary = async (res: Response) => ((await res.json()) as { error_summary: string }).error_summary;
+
+  it("writes one of eight racing `add` uploads to one path and refuses the rest", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => upload("/lock", `racer ${i}`, "add")),
+    );
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(1);
+    const refused = answers.filter((r) => r.status === 409);
+    expect(refused).toHaveLength(7);
+    expect(await summary(refused[0]!)).toMatch(/^path\/conflict\/file/);
+  });
+
+  it("overwrites in mode update only the rev given; strict_conflict refuses an update of a missing file", async () => {
+    const first = (await (await upload("/lock", "one", "add")).json()) as { rev: string };
+    const second = await upload("/lock", "two", { ".tag": "update", update: first.rev });
+    expect(second.status).toBe(200);
+    const { rev } = (await second.json()) as { rev: string };
+    expect(rev).not.toBe(first.rev);
+    const stale = await upload("/lock", "three", { ".tag": "update", update: first.rev });
+    expect(stale.status).toBe(409);
+    expect(await summary(stale)).toMatch(/^path\/conflict\/file/);
+    const racing = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => upload("/lock", `next ${i}`, { ".tag": "update", update: rev })),
+    );
+    expect(racing.filter((r) => r.status === 200)).toHaveLength(1);
+    expect((await upload("/gone", "x", { ".tag": "update", update: rev })).status).toBe(409);
+  });
+
+  it("deletes with parent_rev only the file of that rev", async () => {
+    const { rev } = (await (await upload("/lock", "one", "add")).json()) as { rev: string };
+    const wrong = await rpc("files/delete_v2", { path: "/lock", parent_rev: "0123456789abcdef01" });
+    expect(wrong.status).toBe(409);
+    expect(await summary(wrong)).toMatch(/^path_write\/conflict/);
+    expect((await rpc("files/delete_v2", { path: "/lock", parent_rev: rev })).status).toBe(200);
+  });
+});

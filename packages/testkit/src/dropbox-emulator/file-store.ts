@@ -79,9 +79,26 @@ export class FileStore {
     blob: string,
     info: { size: number; contentHash: string; clientModified?: Date },
   ): Promise<StoredFile> {
-    this.ensureFolders(parentOf(path));
+    return this.place(path, await this.stage(blob), info);
+  }
+
+  /** Moves a received blob into the store's folder, not yet under any path. */
+  async stage(blob: string): Promise<string> {
     const target = this.newBlobPath();
     await rename(blob, target);
+    return target;
+  }
+
+  /**
+   * Puts a staged blob under `path` with a new rev. Synchronous, so a caller that decides on a
+   * conflict and then places, with nothing awaited between, does both as one step, as Dropbox does.
+   */
+  place(
+    path: string,
+    staged: string,
+    info: { size: number; contentHash: string; clientModified?: Date },
+  ): StoredFile {
+    this.ensureFolders(parentOf(path));
     const now = new Date(Math.floor(Date.now() / 1000) * 1000);
     const file: StoredFile = {
       id: `id:${randomBytes(8).toString("base64url")}`,
@@ -91,7 +108,7 @@ export class FileStore {
       contentHash: info.contentHash,
       clientModified: info.clientModified ?? now,
       serverModified: now,
-      blob: target,
+      blob: staged,
     };
     this.entries.set(lowerPath(path), { kind: "file", ...file });
     return file;
@@ -111,16 +128,24 @@ export class FileStore {
 
   /** Removes an entry and, for a folder, everything below it. Returns what was removed. */
   async remove(path: string): Promise<StoredEntry | undefined> {
+    const detached = this.detach(path);
+    for (const blob of detached?.blobs ?? []) await rm(blob, { force: true });
+    return detached?.entry;
+  }
+
+  /** remove() without touching the disk: synchronous, so a check before it holds. The blobs are the caller's to delete. */
+  detach(path: string): { entry: StoredEntry; blobs: string[] } | undefined {
     const entry = this.get(path);
     if (!entry) return undefined;
     const lower = lowerPath(path);
+    const blobs: string[] = [];
     for (const [key, value] of [...this.entries]) {
       if (key === lower || key.startsWith(`${lower}/`)) {
         this.entries.delete(key);
-        if (value.kind === "file") await rm(value.blob, { force: true });
+        if (value.kind === "file") blobs.push(value.blob);
       }
     }
-    return entry;
+    return { entry, blobs };
   }
 
   /** Entries below a folder ("" is the root), direct children only unless recursive; in path order. */

@@ -86,8 +86,23 @@ const getMetadata: RouteDefinition = {
   },
 };
 
-async function deleteOne(call: RouteCall, rawPath: unknown): Promise<Record<string, unknown>> {
+async function deleteOne(
+  call: RouteCall,
+  rawPath: unknown,
+  parentRev?: unknown,
+): Promise<Record<string, unknown>> {
   const path = checkPath(rawPath, "path_lookup");
+  const existing = call.state.store.get(path);
+  // parent_rev: delete only the file of that rev. The spec names no tag for a mismatch; the
+  // emulator answers the WriteError conflict that a mismatched update rev gets.
+  if (typeof parentRev === "string" && existing) {
+    if (existing.kind !== "file") throw badRequest("parent_rev does not support deleting a folder");
+    if (existing.rev !== parentRev)
+      throw routeError({
+        ".tag": "path_write",
+        path_write: { ".tag": "conflict", conflict: { ".tag": "file" } },
+      });
+  }
   const removed = await call.state.store.remove(path);
   if (!removed) throw lookupNotFound("path_lookup");
   return { metadata: toMetadata(removed) };
@@ -96,7 +111,7 @@ async function deleteOne(call: RouteCall, rawPath: unknown): Promise<Record<stri
 const deleteV2: RouteDefinition = {
   style: "rpc",
   async handle(call) {
-    return json(await deleteOne(call, call.arg.path));
+    return json(await deleteOne(call, call.arg.path, call.arg.parent_rev));
   },
 };
 

@@ -145,6 +145,30 @@ describe("GCS emulator: preconditions", () => {
   });
 });
 
+describe("GCS emulator: preconditions as one step with the write", () => {
+  it("lets one of eight racing ifGenerationMatch=0 inserts succeed, and replaces or deletes only the named generation", async () => {
+    const statuses = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        simpleUpload("lock", `racer ${i}`, "&ifGenerationMatch=0").then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 412)).toHaveLength(7);
+    const meta = (await (await fetch(api("/storage/v1/b/b/o/lock"))).json()) as { generation: string };
+    const racers = await Promise.all(
+      Array.from({ length: 4 }, (_, i) =>
+        simpleUpload("lock", `next ${i}`, `&ifGenerationMatch=${meta.generation}`).then((r) => r.status),
+      ),
+    );
+    expect(racers.filter((s) => s === 200)).toHaveLength(1);
+    const stale = await send(`/storage/v1/b/b/o/lock?ifGenerationMatch=${meta.generation}`, {
+      method: "DELETE",
+    });
+    expect(stale.status).toBe(412);
+    expect(emulator.objectNames("b")).toEqual(["lock"]);
+  });
+});
+
 describe("GCS emulator: reads, lists, deletes", () => {
   it("pages a listing with maxResults and pageToken, filtered by prefix, grouped by delimiter", async () => {
     for (const name of ["p/1", "p/2", "p/3", "p/4", "p/sub/5", "q/1"])

@@ -134,6 +134,14 @@ export class ObjectStore {
     this.checkPreconditions(bucketName, object.name, pre);
     const file = join(this.dir, `object-${randomUUID()}`);
     await rename(object.file, file);
+    // Checked again with nothing awaited before the write: GCS applies a precondition and the
+    // write as one step, so of two racing `ifGenerationMatch=0` inserts only one may succeed.
+    try {
+      this.checkPreconditions(bucketName, object.name, pre);
+    } catch (error) {
+      await rm(file, { force: true });
+      throw error;
+    }
     const previous = bucket.objects.get(object.name);
     const record: StoredObjectRecord = {
       name: object.name,
