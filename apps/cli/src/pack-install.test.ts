@@ -1,11 +1,13 @@
-import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, realpathSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { finished } from "./__fixtures__/cli.js";
 import { newcomerEnv } from "./__fixtures__/newcomer-env.js";
+import { expectServiceFilesWork } from "./__fixtures__/service-files.js";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -151,5 +153,21 @@ describe("cairn packed, then installed with npm install -g", () => {
     );
     expect(await readFile(join(project, "restored", "data", "photo.bin"))).toEqual(Buffer.alloc(70_000, 7));
     expect((await readdir(join(project, "restored", "data"))).sort()).toEqual(["notes", "photo.bin"]);
+  });
+
+  it("prints service files that start this Node and this cairn, and that run as printed", async () => {
+    const config = join(project, "cairn.config.yaml");
+    await writeFile(config, (await readFile(config, "utf8")).replace("# schedule:", "schedule:"));
+    const installed = realpathSync(
+      join(dir, "prefix", "lib", "node_modules", "@cairn", "cli", "bin", "cairn.cjs"),
+    );
+    await expectServiceFilesWork(
+      (args) => finished(spawn("cairn", args, { cwd: project, env, stdio: ["ignore", "pipe", "pipe"] })),
+      {
+        job: "documents",
+        program: [process.execPath, installed],
+        backupsDir: join(project, "backups", "documents"),
+      },
+    );
   });
 });

@@ -1,6 +1,4 @@
-import { realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   CairnError,
   crontabLines,
@@ -11,6 +9,7 @@ import {
 } from "@cairn/core";
 import { type Command, Option } from "commander";
 import { EXIT, type ExitCode } from "../exit-codes.js";
+import { selfCommand } from "../self-command.js";
 import type { Session } from "../session.js";
 import type { Runner } from "./runner.js";
 
@@ -85,7 +84,7 @@ async function print(session: Session, names: string[], options: PrintOptions): 
       },
     );
   }
-  const main = realpathSync(fileURLToPath(new URL("../main.js", import.meta.url)));
+  const cairn = selfCommand();
   const out: Record<string, string> = {};
   for (const job of jobs) {
     const command: ServiceCommand = {
@@ -93,7 +92,7 @@ async function print(session: Session, names: string[], options: PrintOptions): 
       schedule: job.schedule!,
       timeZone: job.timeZone,
       catchUp: job.catchUp,
-      argv: [process.execPath, main, "backup", job.name, "--config", config.file],
+      argv: [...cairn, "backup", job.name, "--config", config.file],
       workingDirectory: dirname(config.file),
       logFile: options.log ?? join(dirname(config.file), `cairn-${job.name}.log`),
     };
