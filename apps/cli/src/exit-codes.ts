@@ -16,6 +16,8 @@ const USAGE_CODES = new Set([
   "USAGE",
   "PLUGIN_NOT_FOUND",
   "PLUGIN_INVALID",
+  // The fix is a key on the command line or in the config, as with a bad option.
+  "DECRYPT_NO_IDENTITY",
 ]);
 
 /** 2 for what the user must fix in the command line or the config, 1 for everything else. */

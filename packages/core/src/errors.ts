@@ -28,6 +28,10 @@ export const ERROR_CODES = [
   "ABORTED",
   "HOOK_FAILED",
   "INTERNAL",
+  /** An encrypted backup, and no identity (or passphrase) given that opens it. */
+  "DECRYPT_NO_IDENTITY",
+  /** An encrypted backup whose bytes fail authentication: damaged, truncated or not age. */
+  "DECRYPT_FAILED",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,71 @@
+import { Decrypter, Encrypter, type Identity, identityToRecipient, type Recipient } from "age-encryption";
+import { parseSshIdentity, parseSshRecipient } from "./ssh-keys.js";
+
+/** A public key to encrypt to, and how the manifest and messages name it (never a secret). */
+export interface ParsedRecipient {
+  recipient: string | Recipient;
+  /** Native age keys as they are (`age1...`); SSH keys as `ssh-ed25519 SHA256:...`. */
+  label: string;
+}
+
+/** A private key that may open a backup, and the public label of the key it opens. */
+export interface ParsedIdentity {
+  identity: string | Identity;
+  label: string;
+}
+
+/**
+ * The lines of a recipients list or an identity file: a config value read with `${file:...}`
+ * may hold several keys, one a line, with `#` comments as age-keygen writes them.
+ */
+function keyLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"));
+}
+
+/** Parses one recipients entry (one or more public keys); throws a message naming what is wrong. */
+export function parseRecipients(text: string): ParsedRecipient[] {
+  const lines = keyLines(text);
+  if (lines.length === 0) throw new Error("no public key in this entry");
+  return lines.map((line) => {
+    if (line.startsWith("ssh-")) {
+      const ssh = parseSshRecipient(line);
+      return { recipient: ssh, label: `${ssh.key.type} ${ssh.key.fingerprint}` };
+    }
+    if (!line.startsWith("age1")) {
+      throw new Error(
+        `"${line.slice(0, 24)}" is not a public key: expected an age key (age1...) or an SSH key (ssh-ed25519 ... or ssh-rsa ...)`,
+      );
+    }
+    // age-encryption checks the encoding when the key is added.
+    new Encrypter().addRecipient(line);
+    return { recipient: line, label: line };
+  });
+}
+
+/**
+ * Parses an identity file: age secret keys, one a line (as age-keygen and `cairn keygen` write
+ * them), or one unencrypted SSH private key.
+ */
+export async function parseIdentities(text: string): Promise<ParsedIdentity[]> {
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
+    const ssh = parseSshIdentity(text);
+    return [{ identity: ssh, label: `${ssh.key.type} ${ssh.key.fingerprint}` }];
+  }
+  if (text.startsWith("age-encryption.org/") || text.includes("BEGIN AGE ENCRYPTED FILE")) {
+    throw new Error("this identity file is itself encrypted; decrypt it with `age -d` first");
+  }
+  const lines = keyLines(text);
+  if (lines.length === 0) throw new Error("no secret key in this identity file");
+  const parsed: ParsedIdentity[] = [];
+  for (const line of lines) {
+    if (!line.startsWith("AGE-SECRET-KEY-")) {
+      throw new Error("expected age secret keys (AGE-SECRET-KEY-1...) or an SSH private key");
+    }
+    new Decrypter().addIdentity(line);
+    parsed.push({ identity: line, label: await identityToRecipient(line) });
+  }
+  return parsed;
+}
