@@ -22,6 +22,18 @@ export const manifestSchema = z.object({
     size: z.number().int().nonnegative(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
   }),
+  /**
+   * Present when the archive is an age file: who can open it, by public keys only (native age
+   * keys as they are, SSH keys as type and SHA-256 fingerprint). `archive.size` and `sha256` are
+   * those of the stored, encrypted object; `format` is the archive's inside.
+   */
+  encryption: z
+    .object({
+      format: z.literal("age"),
+      recipients: z.array(z.string()),
+      passphrase: z.literal(true).optional(),
+    })
+    .optional(),
   entries: z.number().int().nonnegative(),
   /**
    * The per-entry index (path, type, size, mode, mtime, SHA-256 of each file), stored inside the

@@ -16,10 +16,13 @@ describe("backup naming", () => {
     for (const [key, kind] of [
       [archiveKey("db", id, ".tar.gz"), "archive"],
       [manifestKey("db", id), "manifest"],
+      [archiveKey("db", id, ".zip.age"), "archive"],
+      [archiveKey("db", id, ".tar.gz.age"), "archive"],
     ] as const) {
       const parsed = parseKey(key);
       expect(parsed).toMatchObject({ job: "db", id, kind, time: new Date("2026-11-22T03:00:00Z") });
     }
+    expect(parseKey(archiveKey("db", id, ".zip.age"))?.extension).toBe(".zip.age");
   });
 
   it("ignores keys it did not make, so foreign files are never counted or deleted", () => {
@@ -27,6 +30,9 @@ describe("backup naming", () => {
       "db/notes.txt",
       "db/db-20261122T030000Z.zip",
       "db/db-20261122T030000Z-k3f9.zip.partial",
+      "db/db-20261122T030000Z-k3f9.age",
+      "db/db-20261122T030000Z-k3f9.zip.age.partial",
+      "db/db-20261122T030000Z-k3f9.manifest.json.age",
       "db/db-20261122T030000Z-K3F9.zip",
       "other/db/db-20261122T030000Z-k3f9.zip",
       "db-20261122T030000Z-k3f9.zip",

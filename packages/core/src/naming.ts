@@ -2,10 +2,12 @@ import { randomBytes } from "node:crypto";
 
 /**
  * Backup names: `<job>/<name>-<YYYYMMDDTHHMMSSZ>-<4 base36>` plus `.zip`, `.tar`, `.tar.gz`
- * or `.manifest.json`. cairn only ever lists, counts or deletes keys of this shape, so
- * anything else a user keeps at the destination is safe from it.
+ * (each with `.age` after it when encrypted) or `.manifest.json`. cairn only ever lists, counts
+ * or deletes keys of this shape, so anything else a user keeps at the destination is safe from it.
  */
 const ARCHIVE_SUFFIXES = [".tar.gz", ".tar", ".zip"] as const;
+/** An archive encrypted in the age format: `age -d` opens it as it is named. */
+export const ENCRYPTED_SUFFIX = ".age";
 const MANIFEST_SUFFIX = ".manifest.json";
 const ID_PATTERN = /^(?<name>[A-Za-z0-9][A-Za-z0-9._ -]*?)-(?<stamp>\d{8}T\d{6}Z)-(?<nonce>[a-z0-9]{4})$/;
 const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -75,10 +77,12 @@ export function parseKey(key: string): ParsedKey | undefined {
     kind = "manifest";
     extension = MANIFEST_SUFFIX;
   } else {
-    const suffix = ARCHIVE_SUFFIXES.find((s) => file.endsWith(s));
+    const encrypted = file.endsWith(ENCRYPTED_SUFFIX);
+    const plain = encrypted ? file.slice(0, -ENCRYPTED_SUFFIX.length) : file;
+    const suffix = ARCHIVE_SUFFIXES.find((s) => plain.endsWith(s));
     if (!suffix) return undefined;
     kind = "archive";
-    extension = suffix;
+    extension = encrypted ? suffix + ENCRYPTED_SUFFIX : suffix;
   }
   const id = file.slice(0, -extension.length);
   const m = ID_PATTERN.exec(id);

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import YAML from "yaml";
 import type { z } from "zod";
 import type { DestinationPlugin, SourcePlugin } from "../define.js";
+import { type ConfiguredEncryption, configureEncryption } from "../encryption/config.js";
 import { CairnError } from "../errors.js";
 import { DEFAULT_LOCK_EXPIRY_MS, DEFAULT_LOCK_WAIT_MS } from "../lease/take-lease.js";
 import type { NotifierConfig } from "../notify/schema.js";
@@ -28,6 +29,8 @@ export interface ConfiguredJob {
   name: string;
   source: { plugin: SourcePlugin; options: unknown };
   archive: ArchiveConfig;
+  /** Present when the job's archives are encrypted (age). */
+  encryption: ConfiguredEncryption | undefined;
   destinations: string[];
   retention: RetentionPolicy | undefined;
   timeZone: string;
@@ -153,11 +156,20 @@ export async function parseConfig(
     const sourceOptions = sourcePlugin
       ? checkOptions(sourcePlugin.options, job.source, [...at, "source"], problems)
       : undefined;
+    const encryption = job.encryption
+      ? await configureEncryption(
+          job.encryption,
+          (...path) => formatPath([...at, "encryption", ...path]),
+          problems,
+          secrets,
+        )
+      : undefined;
     if (!sourcePlugin || sourceOptions === undefined) continue;
     jobs.set(name, {
       name,
       source: { plugin: sourcePlugin, options: sourceOptions },
       archive: job.archive,
+      encryption,
       destinations: job.destinations,
       retention: job.retention,
       timeZone,

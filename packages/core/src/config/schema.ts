@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { encryptionConfigSchema } from "../encryption/schema.js";
 import { notifySchema } from "../notify/schema.js";
 import { retentionPolicySchema } from "../retention/index.js";
 import { clockDurationSchema } from "../sources/path-options.js";
@@ -34,6 +35,8 @@ export const hooksConfigSchema = z.strictObject({
 export const jobConfigSchema = z.strictObject({
   source: pluginEntrySchema,
   archive: archiveConfigSchema.default({ format: "zip" }),
+  /** Encrypt the archive in the age format before it leaves the machine (docs/encryption.md). */
+  encryption: encryptionConfigSchema.optional(),
   destinations: z.array(nameSchema).min(1),
   retention: retentionPolicySchema.optional(),
   /** IANA time zone for retention buckets and schedules; the machine's by default. */
