@@ -3,6 +3,7 @@ import { registerAuth } from "./commands/auth.js";
 import { registerBackup } from "./commands/backup.js";
 import { registerConfig } from "./commands/config.js";
 import { registerInit } from "./commands/init.js";
+import { registerKeygen } from "./commands/keygen.js";
 import { registerList } from "./commands/list.js";
 import { registerPlugins } from "./commands/plugins.js";
 import { registerPrune } from "./commands/prune.js";
@@ -64,6 +65,7 @@ Docs: docs/cli.md and docs/configuration.md`,
   registerSchedule(program, run);
   registerPlugins(program, run);
   registerAuth(program, run);
+  registerKeygen(program, run);
   return program;
 }
 

@@ -52,6 +52,12 @@ export {
   isPlugin,
   PLUGIN_API_VERSION,
 } from "./define.js";
+export type { ConfiguredEncryption } from "./encryption/config.js";
+export type { ParsedIdentity } from "./encryption/keys.js";
+export type { DecryptionKeys } from "./encryption/open-stored.js";
+export { isEncrypted } from "./encryption/open-stored.js";
+export { newIdentity, parseIdentityFile } from "./encryption/public.js";
+export { encryptionConfigSchema } from "./encryption/schema.js";
 export type { IndexCheck } from "./entry-index/archive-check.js";
 export { ArchiveCheck } from "./entry-index/archive-check.js";
 export { checkEntries, type EntriesRead } from "./entry-index/check-entries.js";
@@ -72,6 +78,7 @@ export {
 export type { ParsedKey } from "./naming.js";
 export {
   archiveKey,
+  ENCRYPTED_SUFFIX,
   formatStamp,
   isValidJobName,
   jobPrefix,

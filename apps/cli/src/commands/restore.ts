@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { CairnError, restoreBackup } from "@cairn/core";
 import type { Command } from "commander";
+import { collectIdentity, decryptionKeys } from "../decryption-keys.js";
 import { withPool } from "../destination-pool.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { findBackups } from "../find-backup.js";
@@ -12,6 +13,7 @@ interface RestoreOptions {
   to?: string;
   overwrite?: boolean;
   destination?: string;
+  identity?: string[];
 }
 
 export function registerRestore(program: Command, run: Runner): void {
@@ -25,16 +27,24 @@ export function registerRestore(program: Command, run: Runner): void {
       "-d, --destination <name>",
       "read the backup from this destination (default: the first that has it)",
     )
+    .option(
+      "-i, --identity <file>",
+      "private key for an encrypted backup: an age identity file or an SSH key (repeatable)",
+      collectIdentity,
+    )
     .addHelpText(
       "after",
       `
 The archive's SHA-256 is checked while it is read. An entry that would land outside the folder
 (a "../" path, or one through a symbolic link) stops the restore with an error, and existing
-files are never replaced without --overwrite.
+files are never replaced without --overwrite. Entries are written into a hidden folder inside
+the target and moved into place only once the whole archive checked out: a damaged backup
+restores nothing. An encrypted backup needs its key (--identity, or encryption.identities).
 
 Examples:
   cairn restore db-20261122T030000Z-k3f9 --to /tmp/db-restore
-  cairn restore db --to ./latest --destination nas`,
+  cairn restore db --to ./latest --destination nas
+  cairn restore db --to ./latest --identity ~/keys/cairn.txt`,
     )
     .action(run((session, ref: string, options: RestoreOptions) => restore(session, ref, options)));
 }
@@ -51,11 +61,12 @@ async function restore(session: Session, ref: string, options: RestoreOptions): 
     );
     const archiver = session.registry.archiver(backup.manifest.archive.format)({});
     const ctx = { signal: session.io.signal ?? new AbortController().signal, logger: session.logger };
+    const decryption = await decryptionKeys(config, found!.job, options.identity ?? [], session.io.cwd);
     const restored = await restoreBackup(
       open.destination,
       backup,
       archiver,
-      { target: resolve(session.io.cwd, target), overwrite: options.overwrite === true },
+      { target: resolve(session.io.cwd, target), overwrite: options.overwrite === true, decryption },
       ctx,
     );
     return { ...restored, destination: open.name, job: found!.job.name };

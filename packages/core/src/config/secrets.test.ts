@@ -8,7 +8,9 @@ describe("SecretSet, the one redactor", () => {
     secrets.add("abc"); // too short to hide without hiding ordinary words
     expect(secrets.redact("login hunter2-password failed for abc")).toBe("login [redacted] failed for abc");
     secrets.add("pa:ss\\word");
-    expect(secrets.redact("pg_dump: password pa:ss\\word rejected")).toBe("pg_dump: password [redacted] rejected");
+    expect(secrets.redact("pg_dump: password pa:ss\\word rejected")).toBe(
+      "pg_dump: password [redacted] rejected",
+    );
   });
 
   it("hides text shaped like a credential that no config named: keys, bearer and OAuth tokens", () => {

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { SecretSet } from "../config/secrets.js";
 import type { EncryptionKeys } from "./encrypt.js";
 import type { ParsedIdentity } from "./keys.js";
@@ -6,6 +7,8 @@ import type { EncryptionConfig } from "./schema.js";
 /** A job's encryption, checked and ready: keys to encrypt with, labels for the manifest. */
 export interface ConfiguredEncryption {
   keys: EncryptionKeys;
+  /** Encrypts one archive stream for these keys. */
+  encrypt(plain: Readable): Readable;
   /** What the manifest records: public keys and fingerprints only. */
   recipients: string[];
   /** For restore and verify, from `identities` (and the passphrase, in passphrase mode). */
@@ -25,6 +28,7 @@ export async function configureEncryption(
 ): Promise<ConfiguredEncryption | undefined> {
   // The age libraries load only for jobs that encrypt: every other command stays as light as before.
   const { parseIdentities, parseRecipients } = await import("./keys.js");
+  const { encryptStream } = await import("./encrypt.js");
   const before = problems.length;
   if (config.passphrase !== undefined) secrets.add(config.passphrase);
   const recipients = (config.recipients ?? []).flatMap((entry, i) => {
@@ -46,18 +50,13 @@ export async function configureEncryption(
     }
   }
   if (problems.length > before) return undefined;
-  if (config.passphrase !== undefined) {
-    return {
-      keys: { passphrase: config.passphrase },
-      recipients: [],
-      identities,
-      passphrases: [config.passphrase],
-    };
-  }
+  const keys: EncryptionKeys =
+    config.passphrase !== undefined ? { passphrase: config.passphrase } : { recipients };
   return {
-    keys: { recipients },
+    keys,
+    encrypt: (plain) => encryptStream(plain, keys),
     recipients: recipients.map((r) => r.label),
     identities,
-    passphrases: [],
+    passphrases: config.passphrase !== undefined ? [config.passphrase] : [],
   };
 }

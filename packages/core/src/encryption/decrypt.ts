@@ -1,6 +1,7 @@
 import { Transform, type TransformCallback } from "node:stream";
 import { Decrypter } from "age-encryption";
 import { CairnError } from "../errors.js";
+import { noIdentityError } from "./errors.js";
 import type { ParsedIdentity } from "./keys.js";
 import { PAYLOAD_NONCE_SIZE, PayloadOpener, payloadKey } from "./payload.js";
 
@@ -135,17 +136,9 @@ export class AgeDecryptor extends Transform {
       ...identities.map((i) => i.label),
       ...(passphrases.length > 0 ? [`${passphrases.length} passphrase(s)`] : []),
     ];
-    const made = madeFor && madeFor.length > 0 ? ` It was encrypted for ${madeFor.join(", ")}.` : "";
-    return new CairnError(
-      "DECRYPT_NO_IDENTITY",
-      tried.length === 0
-        ? `${what} is encrypted and no identity was given.${made}`
-        : `none of the identities given (${tried.join(", ")}) can decrypt ${what}.${made}`,
-      {
-        cause,
-        hint: "pass the matching private key with --identity FILE, or set encryption.identities (or the passphrase) in the config",
-      },
-    );
+    const error = noIdentityError(what, tried, madeFor);
+    error.cause = cause;
+    return error;
   }
 
   #invalid(why: string, cause?: Error): CairnError {

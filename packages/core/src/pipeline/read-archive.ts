@@ -4,7 +4,8 @@ import type { CompleteBackup } from "../catalog/list-backups.js";
 import type { ArchivedEntry, Archiver } from "../contracts/archiver.js";
 import type { RunContext } from "../contracts/context.js";
 import type { Destination } from "../contracts/destination.js";
-import { CairnError } from "../errors.js";
+import { type DecryptionKeys, openStoredArchive } from "../encryption/open-stored.js";
+import { matchManifest } from "./stored-object.js";
 
 export interface ArchiveReading {
   entries: AsyncIterable<ArchivedEntry>;
@@ -12,12 +13,16 @@ export interface ArchiveReading {
   checked(): Promise<{ size: number; sha256: string }>;
 }
 
-/** Reads a backup's archive from its destination, hashing it on the way so a bad copy is caught. */
+/**
+ * Reads a backup's archive from its destination, hashing the stored bytes on the way so a bad
+ * copy is caught, and decrypting them first when the backup is encrypted.
+ */
 export async function readBackupArchive(
   destination: Destination,
   backup: CompleteBackup,
   archiver: Archiver,
   ctx: RunContext,
+  keys?: DecryptionKeys,
 ): Promise<ArchiveReading> {
   const body = await destination.get(backup.archive.key, { signal: ctx.signal });
   const hash = createHash("sha256");
@@ -33,9 +38,14 @@ export async function readBackupArchive(
     body.once("end", resolve);
     body.once("error", reject);
   });
+  const opened = await openStoredArchive(hashed, backup.manifest, keys).catch((error: unknown) => {
+    body.destroy();
+    throw error;
+  });
   return {
-    entries: archiver.read(hashed as Readable, ctx),
+    entries: archiver.read(opened.plain, ctx),
     async checked() {
+      await opened.drained();
       // A reader may stop at the archive's end marker; the bytes after it count for the hash too.
       if (!body.readableEnded) {
         body.unpipe(hashed);
@@ -43,14 +53,7 @@ export async function readBackupArchive(
       }
       await ended;
       const sha256 = hash.digest("hex");
-      const expected = backup.manifest.archive;
-      if (size !== expected.size || sha256 !== expected.sha256) {
-        throw new CairnError(
-          "VERIFY_FAILED",
-          `archive ${backup.archive.key} does not match its manifest (${size} bytes, sha256 ${sha256.slice(0, 12)}…; expected ${expected.size} bytes, ${expected.sha256.slice(0, 12)}…)`,
-          { hint: "this copy is damaged; restore from another destination or an older backup" },
-        );
-      }
+      matchManifest(backup, size, sha256);
       return { size, sha256 };
     },
   };

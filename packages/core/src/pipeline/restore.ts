@@ -1,5 +1,5 @@
 import { createWriteStream } from "node:fs";
-import { chmod, lutimes, mkdir, rm, symlink, utimes } from "node:fs/promises";
+import { chmod, lstat, lutimes, mkdir, symlink, utimes } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -7,10 +7,11 @@ import type { CompleteBackup } from "../catalog/list-backups.js";
 import type { ArchivedEntry, Archiver } from "../contracts/archiver.js";
 import type { RunContext } from "../contracts/context.js";
 import type { Destination } from "../contracts/destination.js";
+import type { DecryptionKeys } from "../encryption/open-stored.js";
 import { isIndexEntry } from "../entry-index/format.js";
-import { CairnError } from "../errors.js";
 import { readBackupArchive } from "./read-archive.js";
 import { ParentGuard, safeTargetPath } from "./safe-path.js";
+import { conflict, openStaging } from "./staging.js";
 
 export interface RestoreOptions {
   target: string;
@@ -20,6 +21,8 @@ export interface RestoreOptions {
   select?: (entry: ArchivedEntry) => boolean;
   /** Receives the backup's per-entry index, which is never written into the target. */
   onIndex?: (content: Readable) => Promise<void>;
+  /** Keys to try on an encrypted backup. */
+  decryption?: DecryptionKeys;
 }
 
 export interface RestoreResult {
@@ -29,7 +32,11 @@ export interface RestoreResult {
   bytes: number;
 }
 
-/** Writes a backup's entries under `target` with their modes and mtimes, refusing anything that would escape it. */
+/**
+ * Writes a backup's entries under `target` with their modes and mtimes, refusing anything that
+ * would escape it. Entries are written into a staging folder inside the target and moved into
+ * place only after the whole archive checked out, so a failed restore leaves the target as it was.
+ */
 export async function restoreBackup(
   destination: Destination,
   backup: CompleteBackup,
@@ -39,49 +46,63 @@ export async function restoreBackup(
 ): Promise<RestoreResult> {
   const root = resolve(options.target);
   await mkdir(root, { recursive: true });
-  const guard = new ParentGuard(root);
-  const reading = await readBackupArchive(destination, backup, archiver, ctx);
-  const folders: { full: string; entry: ArchivedEntry }[] = [];
+  const reading = await readBackupArchive(destination, backup, archiver, ctx, options.decryption);
+  const staging = await openStaging(root);
+  const guard = new ParentGuard(staging.dir);
+  const folders: { path: string; entry: ArchivedEntry }[] = [];
   let entries = 0;
   let bytes = 0;
-
   let position = 0;
-  for await (const entry of reading.entries) {
-    if (isIndexEntry(backup.manifest, position++)) {
-      if (options.onIndex && entry.content) await options.onIndex(entry.content);
-      else await drain(entry);
-      continue;
+  try {
+    for await (const entry of reading.entries) {
+      if (isIndexEntry(backup.manifest, position++)) {
+        if (options.onIndex && entry.content) await options.onIndex(entry.content);
+        else await drain(entry);
+        continue;
+      }
+      if (options.select && !options.select(entry)) {
+        await drain(entry);
+        continue;
+      }
+      const full = safeTargetPath(staging.dir, entry.path);
+      await guard.check(full, entry.path);
+      // Refused before anything is written, as before staging: the target already has this name.
+      if (!options.overwrite) await refuseExisting(safeTargetPath(root, entry.path), entry);
+      entries += 1;
+      if (entry.type === "directory") {
+        await mkdir(full, { recursive: true });
+        folders.push({ path: entry.path, entry });
+      } else if (entry.type === "symlink") {
+        await makeLink(full, entry);
+        guard.forget(full);
+      } else {
+        bytes += await writeFile(full, entry);
+        guard.forget(full);
+      }
     }
-    if (options.select && !options.select(entry)) {
-      await drain(entry);
-      continue;
-    }
-    const full = safeTargetPath(root, entry.path);
-    await guard.check(full, entry.path);
-    entries += 1;
-    if (entry.type === "directory") {
-      await mkdir(full, { recursive: true });
-      folders.push({ full, entry });
-    } else if (entry.type === "symlink") {
-      await makeLink(full, entry, options.overwrite);
-      guard.forget(full);
-    } else {
-      bytes += await writeFile(full, entry, options.overwrite);
-      guard.forget(full);
-    }
+    await reading.checked();
+    await staging.commit(options.overwrite);
+  } catch (error) {
+    await staging.discard();
+    throw error;
   }
-  await reading.checked();
   // Folder times last, deepest first: writing inside a folder changes its mtime.
-  for (const { full, entry } of folders.reverse()) {
+  for (const { path, entry } of folders.reverse()) {
+    const full = safeTargetPath(root, path);
     await chmod(full, entry.mode || 0o755).catch(() => undefined);
     await utimes(full, entry.mtime, entry.mtime).catch(() => undefined);
   }
   return { id: backup.id, target: root, entries, bytes };
 }
 
-async function writeFile(full: string, entry: ArchivedEntry, overwrite: boolean): Promise<number> {
+async function refuseExisting(real: string, entry: ArchivedEntry): Promise<void> {
+  const existing = await lstat(real).catch(() => undefined);
+  if (existing && !(entry.type === "directory" && existing.isDirectory())) throw conflict(real);
+}
+
+async function writeFile(full: string, entry: ArchivedEntry): Promise<number> {
   await mkdir(resolve(full, ".."), { recursive: true });
-  const out = createWriteStream(full, { flags: overwrite ? "w" : "wx", mode: entry.mode || 0o644 });
+  const out = createWriteStream(full, { flags: "wx", mode: entry.mode || 0o644 });
   let written = 0;
   try {
     if (entry.content) {
@@ -103,9 +124,8 @@ async function writeFile(full: string, entry: ArchivedEntry, overwrite: boolean)
   return written;
 }
 
-async function makeLink(full: string, entry: ArchivedEntry, overwrite: boolean): Promise<void> {
+async function makeLink(full: string, entry: ArchivedEntry): Promise<void> {
   await mkdir(resolve(full, ".."), { recursive: true });
-  if (overwrite) await rm(full, { force: true });
   try {
     await symlink(entry.linkTarget ?? "", full);
   } catch (error) {
@@ -117,10 +137,4 @@ async function makeLink(full: string, entry: ArchivedEntry, overwrite: boolean):
 
 async function drain(entry: ArchivedEntry): Promise<void> {
   if (entry.content) for await (const _chunk of entry.content);
-}
-
-function conflict(full: string): CairnError {
-  return new CairnError("RESTORE_CONFLICT", `${full} already exists; restore does not overwrite files`, {
-    hint: "restore into an empty folder, or pass --overwrite to replace existing files",
-  });
 }

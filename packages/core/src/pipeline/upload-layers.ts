@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import type { ConfiguredJob } from "../config/load.js";
 import type { SourceEntry } from "../contracts/source.js";
+import { encryptionLayer } from "../encryption/layer.js";
 import { EntryIndexWriter } from "../entry-index/writer.js";
 import type { Manifest } from "../manifest.js";
 import type { BackupProgress } from "./results.js";
@@ -31,11 +32,16 @@ export interface UploadLayer {
 
 /** The layers of a job's uploads, in the order the data passes through them. */
 export function uploadLayers(
-  _job: ConfiguredJob,
+  job: ConfiguredJob,
   progress: BackupProgress,
   onProgress: ((progress: BackupProgress) => void) | undefined,
 ): UploadLayer[] {
-  return [countEntries(progress, onProgress), entryIndex()];
+  // Encryption last: it rewrites the bytes every other layer produced, the index entry included.
+  return [
+    countEntries(progress, onProgress),
+    entryIndex(),
+    ...(job.encryption ? [encryptionLayer(job.encryption)] : []),
+  ];
 }
 
 /** Records every entry with its SHA-256 and stores that index as the archive's last entry. */
