@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import { measure, median } from "./measure.mjs";
 
 const repo = resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
@@ -16,29 +17,6 @@ const sets = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--run
 const datasets = sets.length ? sets : ["mixed", "small"];
 const cli = join(repo, "apps", "cli", "dist", "main.js");
 if (!existsSync(cli)) throw new Error("build first: npm run build");
-if (!existsSync("/usr/bin/time")) throw new Error("needs GNU time at /usr/bin/time (Debian package `time`)");
-
-/** Runs a command under GNU time; returns wall seconds and peak resident MiB. */
-function measure(command, argv, cwd) {
-  const result = spawnSync("/usr/bin/time", ["-v", command, ...argv], {
-    cwd,
-    encoding: "utf8",
-    maxBuffer: 1 << 26,
-  });
-  if (result.status !== 0)
-    throw new Error(`${command} ${argv.join(" ")} failed:\n${result.stderr.slice(-2000)}`);
-  const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(
-    result.stderr,
-  );
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr);
-  const seconds = Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]);
-  return { seconds, peakMiB: Number(rss[1]) / 1024 };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 spawnSync(process.execPath, [join(import.meta.dirname, "generate.mjs"), ...datasets], { stdio: "inherit" });
 

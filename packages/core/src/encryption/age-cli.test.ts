@@ -71,7 +71,7 @@ function ageDecrypt(input: string, identity: string): Buffer {
 
 describe("cairn and the age CLI", () => {
   it("age -d opens what cairn encrypts to an X25519 recipient", async () => {
-    await cairnEncrypt({ recipients: parseRecipients(publicKey("key1.txt")) }, "x.age");
+    await cairnEncrypt({ recipients: await parseRecipients(publicKey("key1.txt")) }, "x.age");
     expect(ageDecrypt("x.age", "key1.txt").equals(plain)).toBe(true);
   });
 
@@ -84,7 +84,7 @@ describe("cairn and the age CLI", () => {
   });
 
   it.each(["ed25519", "rsa"])("speaks age's ssh-%s recipient both ways", async (type) => {
-    const recipients = parseRecipients(await text(`id_${type}.pub`));
+    const recipients = await parseRecipients(await text(`id_${type}.pub`));
     expect(recipients[0]!.label).toMatch(new RegExp(`^ssh-${type} SHA256:`));
     await cairnEncrypt({ recipients }, `ssh-${type}.age`);
     expect(ageDecrypt(`ssh-${type}.age`, `id_${type}`).equals(plain)).toBe(true);
@@ -97,8 +97,8 @@ describe("cairn and the age CLI", () => {
 
   it("encrypts to several recipients, each of which alone opens the file", async () => {
     const recipients = [
-      ...parseRecipients(`${publicKey("key1.txt")}\n# the off-site key\n${publicKey("key2.txt")}`),
-      ...parseRecipients(await text("id_ed25519.pub")),
+      ...(await parseRecipients(`${publicKey("key1.txt")}\n# the off-site key\n${publicKey("key2.txt")}`)),
+      ...(await parseRecipients(await text("id_ed25519.pub"))),
     ];
     await cairnEncrypt({ recipients }, "many.age");
     for (const identity of ["key1.txt", "key2.txt", "id_ed25519"]) {

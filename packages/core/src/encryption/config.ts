@@ -31,14 +31,14 @@ export async function configureEncryption(
   const { encryptStream } = await import("./encrypt.js");
   const before = problems.length;
   if (config.passphrase !== undefined) secrets.add(config.passphrase);
-  const recipients = (config.recipients ?? []).flatMap((entry, i) => {
+  const recipients = [];
+  for (const [i, entry] of (config.recipients ?? []).entries()) {
     try {
-      return parseRecipients(entry);
+      recipients.push(...(await parseRecipients(entry)));
     } catch (error) {
       problems.push(`${where("recipients", i)}: ${(error as Error).message}`);
-      return [];
     }
-  });
+  }
   const identities: ParsedIdentity[] = [];
   for (const [i, entry] of (config.identities ?? []).entries()) {
     secrets.add(entry);

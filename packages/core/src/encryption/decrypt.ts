@@ -80,7 +80,7 @@ export class AgeDecryptor extends Transform {
       return;
     }
     try {
-      this.push(this.#opener.final());
+      for (const part of this.#opener.final()) this.push(part);
       done();
     } catch (error) {
       done(error as Error);

@@ -1,5 +1,7 @@
 import { Decrypter, Encrypter, type Identity, identityToRecipient, type Recipient } from "age-encryption";
-import { parseSshIdentity, parseSshRecipient } from "./ssh-keys.js";
+
+/** sshpk and the SSH stanzas load only for SSH keys (about 10 MiB that native age keys do not need). */
+const ssh = () => import("./ssh-keys.js");
 
 /** A public key to encrypt to, and how the manifest and messages name it (never a secret). */
 export interface ParsedRecipient {
@@ -26,13 +28,15 @@ function keyLines(text: string): string[] {
 }
 
 /** Parses one recipients entry (one or more public keys); throws a message naming what is wrong. */
-export function parseRecipients(text: string): ParsedRecipient[] {
+export async function parseRecipients(text: string): Promise<ParsedRecipient[]> {
   const lines = keyLines(text);
   if (lines.length === 0) throw new Error("no public key in this entry");
-  return lines.map((line) => {
+  const parsed: ParsedRecipient[] = [];
+  for (const line of lines) {
     if (line.startsWith("ssh-")) {
-      const ssh = parseSshRecipient(line);
-      return { recipient: ssh, label: `${ssh.key.type} ${ssh.key.fingerprint}` };
+      const recipient = (await ssh()).parseSshRecipient(line);
+      parsed.push({ recipient, label: `${recipient.key.type} ${recipient.key.fingerprint}` });
+      continue;
     }
     if (!line.startsWith("age1")) {
       throw new Error(
@@ -41,8 +45,9 @@ export function parseRecipients(text: string): ParsedRecipient[] {
     }
     // age-encryption checks the encoding when the key is added.
     new Encrypter().addRecipient(line);
-    return { recipient: line, label: line };
-  });
+    parsed.push({ recipient: line, label: line });
+  }
+  return parsed;
 }
 
 /**
@@ -51,8 +56,8 @@ export function parseRecipients(text: string): ParsedRecipient[] {
  */
 export async function parseIdentities(text: string): Promise<ParsedIdentity[]> {
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
-    const ssh = parseSshIdentity(text);
-    return [{ identity: ssh, label: `${ssh.key.type} ${ssh.key.fingerprint}` }];
+    const identity = (await ssh()).parseSshIdentity(text);
+    return [{ identity, label: `${identity.key.type} ${identity.key.fingerprint}` }];
   }
   if (text.startsWith("age-encryption.org/") || text.includes("BEGIN AGE ENCRYPTED FILE")) {
     throw new Error("this identity file is itself encrypted; decrypt it with `age -d` first");

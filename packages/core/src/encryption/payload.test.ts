@@ -21,7 +21,7 @@ async function decrypt(file: Uint8Array, options: Omit<DecryptOptions, "what">):
 }
 
 async function encrypt(plain: Buffer, recipient: string): Promise<Buffer> {
-  return buffer(encryptStream(Readable.from([plain]), { recipients: parseRecipients(recipient) }));
+  return buffer(encryptStream(Readable.from([plain]), { recipients: await parseRecipients(recipient) }));
 }
 
 /** The C2SP/CCTV age test vectors, as the format's author publishes them for every implementation. */

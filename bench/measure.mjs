@@ -1,0 +1,27 @@
+// Wall time and peak memory of one command, for the bench scripts.
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+if (!existsSync("/usr/bin/time")) throw new Error("needs GNU time at /usr/bin/time (Debian package `time`)");
+
+/** Runs a command under GNU time; returns wall seconds and peak resident MiB. */
+export function measure(command, argv, cwd) {
+  const result = spawnSync("/usr/bin/time", ["-v", command, ...argv], {
+    cwd,
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
+  if (result.status !== 0)
+    throw new Error(`${command} ${argv.join(" ")} failed:\n${result.stderr.slice(-2000)}`);
+  const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)/.exec(
+    result.stderr,
+  );
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr);
+  const seconds = Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]);
+  return { seconds, peakMiB: Number(rss[1]) / 1024 };
+}
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
