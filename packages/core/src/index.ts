@@ -88,8 +88,15 @@ export {
   parseKey,
 } from "./naming.js";
 export * from "./notify/index.js";
+export {
+  type FolderFile,
+  isPartialName,
+  partialName,
+  STALE_UPLOAD_AGE_MS,
+  stalePartials,
+} from "./partial-uploads.js";
 export type { PlannedBackup, RetentionOptions, RetentionRun } from "./pipeline/apply-retention.js";
-export { applyRetention, INCOMPLETE_UPLOAD_MAX_AGE_MS } from "./pipeline/apply-retention.js";
+export { applyRetention } from "./pipeline/apply-retention.js";
 export type { HookConfig } from "./pipeline/hooks.js";
 export type { JobLock } from "./pipeline/lock.js";
 export { lockJob } from "./pipeline/lock.js";

@@ -217,7 +217,7 @@ describe("Dropbox destination on the emulator, through the dropbox SDK", () => {
       .put("db/new.zip", patternStream(9 * MiB), { signal: signal() })
       .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "DESTINATION_QUOTA" });
-    expect((error as Error).message).toMatch(/2\.0 MiB .* of 6\.0 MiB .* used/);
+    expect((error as Error).message).toMatch(/; 2\.10 MB of 6\.29 MB used/);
     expect(account.emu.filePaths()).toEqual(["/backups/db/old.zip"]);
     expect(account.emu.openSessions()).toBe(0);
   });

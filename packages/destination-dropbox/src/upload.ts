@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { CairnError } from "@cairn/core";
+import { CairnError, formatBytes } from "@cairn/core";
 import type { files } from "dropbox";
 import { chunksOf } from "./chunks.js";
 import type { DropboxClient } from "./client.js";
@@ -265,15 +265,4 @@ async function quotaError(
 
 export function allocatedOf(usage: { allocation: { ".tag": string; allocated?: number } }): number {
   return usage.allocation.allocated ?? 0;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]} (${bytes} bytes)`;
 }

@@ -114,16 +114,17 @@ describe("local destination", () => {
     const root = join(dir.path, "backups");
     const dest = createLocalDestination(root);
     await dest.put("db/a.zip", bufferStream("a"), { signal: signal() });
-    const old = join(root, "db", ".b.zip.0123456789ab.partial");
-    const young = join(root, "db", ".c.zip.0123456789ab.partial");
-    const foreign = join(root, "db", "notes.partial");
-    for (const file of [old, young, foreign]) await writeFile(file, "half");
+    const old = join(root, "db", ".db-20261101T030000Z-k3f9.zip.0123456789ab.partial");
+    const young = join(root, "db", ".db-20261201T030000Z-a1b2.zip.0123456789ab.partial");
+    // Not the partial file of a backup cairn names: a user's, whatever it looks like.
+    const foreign = [join(root, "db", "notes.partial"), join(root, "db", ".notes.zip.0123456789ab.partial")];
+    for (const file of [old, young, ...foreign]) await writeFile(file, "half");
     const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
-    await utimes(old, twoDaysAgo, twoDaysAgo);
-    await utimes(foreign, twoDaysAgo, twoDaysAgo);
+    for (const file of [old, ...foreign]) await utimes(file, twoDaysAgo, twoDaysAgo);
     await dest.put("db/d.zip", bufferStream("d"), { signal: signal() });
     expect((await readdir(join(root, "db"))).sort()).toEqual([
-      ".c.zip.0123456789ab.partial",
+      ".db-20261201T030000Z-a1b2.zip.0123456789ab.partial",
+      ".notes.zip.0123456789ab.partial",
       "a.zip",
       "d.zip",
       "notes.partial",

@@ -1,29 +1,34 @@
-import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { link, lstat, open, readdir, rm, stat, statfs, unlink } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { CairnError, type Destination, type PutInfo, type StoredObject } from "@cairn/core";
+import {
+  CairnError,
+  type Destination,
+  isPartialName,
+  type PutInfo,
+  partialName,
+  type StoredObject,
+  stalePartials,
+} from "@cairn/core";
 import { ensureFolder } from "./ensure-folder.js";
 import { localError } from "./errors.js";
 import { localExclusiveObjects } from "./exclusive-objects.js";
 
-/** Uploads in progress are written under this name first; they are never listed. */
-const PARTIAL = /^\.[^/]*\.[0-9a-f]{12}\.partial$/;
-/** A temporary file this old belongs to an upload that was killed, not to one still running. */
-const STALE_PARTIAL_MS = 24 * 60 * 60 * 1000;
-
-/** Removes what killed uploads left in a folder; only cairn's own temporary names are touched. */
-async function removeStalePartials(folder: string): Promise<void> {
+/**
+ * Removes what killed uploads left in a folder (core decides which: cairn's own partial names,
+ * a day old); a failure here never fails the backup.
+ */
+async function removeStalePartials(folder: string, folderKey: string): Promise<void> {
   const names = await readdir(folder).catch(() => [] as string[]);
-  const now = Date.now();
-  for (const name of names) {
-    if (!PARTIAL.test(name)) continue;
-    const full = join(folder, name);
-    const stats = await lstat(full).catch(() => undefined);
-    if (stats?.isFile() && now - stats.mtimeMs > STALE_PARTIAL_MS) await rm(full, { force: true });
+  const files = [];
+  for (const name of names.filter(isPartialName)) {
+    const stats = await lstat(join(folder, name)).catch(() => undefined);
+    if (stats?.isFile()) files.push({ name, modified: stats.mtime });
   }
+  for (const name of stalePartials(folderKey, files))
+    await rm(join(folder, name), { force: true }).catch(() => {});
 }
 
 /**
@@ -47,13 +52,10 @@ export function createLocalDestination(path: string): Destination {
     async put(key: string, body: Readable, info: PutInfo): Promise<StoredObject> {
       const target = pathOf(key);
       const folder = dirname(target);
-      const partial = join(
-        folder,
-        `.${target.slice(folder.length + 1)}.${randomBytes(6).toString("hex")}.partial`,
-      );
+      const partial = join(folder, partialName(target.slice(folder.length + 1)));
       try {
         await ensureFolder(folder);
-        await removeStalePartials(folder);
+        await removeStalePartials(folder, key.split("/").slice(0, -1).join("/"));
         if (await exists(target)) throw conflict(key, root);
         // `wx`: a fresh file of our own; `flush`: its bytes are on the disk before it is named.
         await pipeline(
@@ -136,7 +138,7 @@ async function* walk(folder: string, root: string): AsyncGenerator<StoredObject>
     throw localError(error, "list", root);
   }
   for (const name of names.sort()) {
-    if (PARTIAL.test(name)) continue;
+    if (isPartialName(name)) continue;
     const full = join(folder, name);
     const stats = await lstat(full).catch(() => undefined);
     if (!stats) continue;

@@ -53,7 +53,7 @@ describe("sftp destination against OpenSSH", () => {
     const destination = await destinationFor(server);
     await put(destination, "listing/listing-1.zip", "x");
     await put(destination, "listing-other/z.zip", "x");
-    await writeFile(join(server.dataDir, "backups/listing/listing-2.zip.partial"), "half");
+    await writeFile(join(server.dataDir, "backups/listing/.listing-2.zip.0123456789ab.partial"), "half");
     expect(await keysOf(destination, "listing/")).toEqual(["listing/listing-1.zip"]);
     expect(await keysOf(destination, "listing")).toEqual(["listing-other/z.zip", "listing/listing-1.zip"]);
     await destination.close();
@@ -64,17 +64,18 @@ describe("sftp destination against OpenSSH", () => {
     await put(destination, "swept/swept-1.zip", "x");
     const folder = join(server.dataDir, "backups/swept");
     const dayAndMore = new Date(Date.now() - 25 * 60 * 60 * 1000);
-    const killed = "swept-20261101T030000Z-k3f9.zip.partial";
+    const killed = ".swept-20261101T030000Z-k3f9.zip.0123456789ab.partial";
     // Not a name cairn makes: a user's file, however old and however named, stays.
-    for (const name of [killed, "notes.txt", "notes.zip.partial"]) {
+    const foreign = ["notes.txt", "notes.zip.partial", ".notes.zip.0123456789ab.partial"];
+    for (const name of [killed, ...foreign]) {
       await writeFile(join(folder, name), "left over");
       await utimes(join(folder, name), dayAndMore, dayAndMore);
     }
-    const running = "swept-20261201T030000Z-a1b2.zip.partial";
+    const running = ".swept-20261201T030000Z-a1b2.zip.0123456789ab.partial";
     await writeFile(join(folder, running), "another run, still uploading");
     await put(destination, "swept/swept-3.zip", "y");
     expect((await readdir(folder)).sort()).toEqual(
-      ["notes.txt", "notes.zip.partial", "swept-1.zip", running, "swept-3.zip"].sort(),
+      [...foreign, "swept-1.zip", running, "swept-3.zip"].sort(),
     );
     await destination.close();
   });

@@ -18,7 +18,7 @@ export function createSftpDestination(options: SftpOptions, ctx: PluginContext):
 
   return {
     ...sftpExclusiveObjects(connection, root, options.host),
-    /** Atomic: written as `<key>.partial` and renamed; an existing key gives DESTINATION_CONFLICT. */
+    /** Atomic: written under a partial name (`.<name>.<random>.partial`) and renamed; an existing key gives DESTINATION_CONFLICT. */
     async put(key: string, body: Readable, info) {
       return putFile(
         {
@@ -36,7 +36,7 @@ export function createSftpDestination(options: SftpOptions, ctx: PluginContext):
       );
     },
 
-    /** Each file under the prefix once; `*.partial` uploads are never listed. */
+    /** Each file under the prefix once; uploads in progress are never listed. */
     async *list(prefix: string, listOptions?: { signal?: AbortSignal }): AsyncIterable<StoredObject> {
       const files = await connection
         .run((s) => listFiles(s.sftp, root, prefix, listOptions?.signal), true)

@@ -1,9 +1,6 @@
 import { posix } from "node:path";
 import { CairnError } from "@cairn/core";
 
-/** Suffix of an upload in progress; such files are never listed. */
-export const PARTIAL_SUFFIX = ".partial";
-
 /**
  * The remote path of `key` under the destination's folder. Keys come from core's naming,
  * but a plugin must not let a key like `../x` write outside the folder it was given.

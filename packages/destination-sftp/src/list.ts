@@ -1,14 +1,13 @@
 import { posix } from "node:path";
-import type { StoredObject } from "@cairn/core";
+import { isPartialName, type StoredObject } from "@cairn/core";
 import type { SFTPWrapper } from "ssh2";
 import { SFTP_STATUS } from "./errors.js";
-import { PARTIAL_SUFFIX } from "./keys.js";
 import { readdir } from "./sftp-calls.js";
 
 /**
  * Every file under `root` whose key starts with `prefix`, walking only the folder the
  * prefix names (`job/` or the folder of `job/job-2026`), never the whole tree.
- * Uploads in progress (`*.partial`) are not backups and are skipped.
+ * Uploads in progress (core's partial names) are not backups and are skipped.
  */
 export async function listFiles(
   sftp: SFTPWrapper,
@@ -36,7 +35,7 @@ export async function listFiles(
       if (attrs.isDirectory()) {
         // Descend only where keys with this prefix can live.
         if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) queue.push(key);
-      } else if (attrs.isFile() && key.startsWith(prefix) && !filename.endsWith(PARTIAL_SUFFIX)) {
+      } else if (attrs.isFile() && key.startsWith(prefix) && !isPartialName(filename)) {
         found.push({ key, size: attrs.size, modified: new Date(attrs.mtime * 1000) });
       }
     }

@@ -1,10 +1,17 @@
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
 import type { Readable } from "node:stream";
-import { CairnError, type Logger, type PutInfo, parseKey, type StoredObject } from "@cairn/core";
+import {
+  CairnError,
+  isPartialName,
+  type Logger,
+  type PutInfo,
+  partialName,
+  type StoredObject,
+  stalePartials,
+} from "@cairn/core";
 import type { SftpConnection } from "./connection.js";
 import { isConnectionError, mapSftpError, SFTP_STATUS } from "./errors.js";
-import { PARTIAL_SUFFIX } from "./keys.js";
 import { remoteSha256 } from "./remote-checksum.js";
 import {
   hasExtension,
@@ -30,7 +37,7 @@ export interface PutContext {
 }
 
 /**
- * Uploads to `<path>.partial`, checks the size the server stored, then renames. The rename
+ * Uploads under a partial name beside `path`, checks the size the server stored, then renames. The rename
  * is the commit: until it happens nothing exists under the key.
  */
 export async function putFile(
@@ -40,7 +47,7 @@ export async function putFile(
   body: Readable,
   info: PutInfo,
 ): Promise<StoredObject> {
-  const partial = `${path}${PARTIAL_SUFFIX}`;
+  const partial = posix.join(posix.dirname(path), partialName(posix.basename(path)));
   // Everything before the first byte is safe to repeat on a new connection.
   const session = await ctx.connection.run(async (s) => {
     await removeOrphans(ctx, s.sftp);
@@ -148,14 +155,10 @@ async function discardPartial(
   });
 }
 
-/** A partial file this old belongs to an upload whose process was killed, not to one still running. */
-const STALE_PARTIAL_MS = 24 * 60 * 60 * 1000;
-
 /**
  * Removes what uploads from killed processes left in the folder a put writes to: they are never
- * listed, so nothing else would ever remove them, and they take space. Only the partial files of
- * cairn's own backup names (`parseKey`) a day old or more are touched, never a user's file; a
- * failure here never fails the backup.
+ * listed, so nothing else would ever remove them, and they take space. Core decides which
+ * (cairn's own partial names of its own backups, a day old); a failure here never fails the backup.
  */
 async function removeStalePartials(
   sftp: Parameters<typeof readdir>[0],
@@ -164,12 +167,11 @@ async function removeStalePartials(
   logger: Logger,
 ): Promise<void> {
   const entries = await readdir(sftp, folder).catch(() => []);
-  const now = Date.now();
-  for (const { filename, attrs } of entries) {
-    if (!filename.endsWith(PARTIAL_SUFFIX) || !attrs.isFile()) continue;
-    if (!parseKey(`${folderKey}/${filename.slice(0, -PARTIAL_SUFFIX.length)}`)) continue;
-    if (now - attrs.mtime * 1000 < STALE_PARTIAL_MS) continue;
-    const path = posix.join(folder, filename);
+  const files = entries
+    .filter(({ filename, attrs }) => attrs.isFile() && isPartialName(filename))
+    .map(({ filename, attrs }) => ({ name: filename, modified: new Date(attrs.mtime * 1000) }));
+  for (const name of stalePartials(folderKey, files)) {
+    const path = posix.join(folder, name);
     await unlink(sftp, path).then(
       () => logger.info("sftp: removed an upload a killed run left behind", { path }),
       () => logger.warn("sftp: could not remove an upload a killed run left behind", { path }),

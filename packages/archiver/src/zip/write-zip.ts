@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { crc32 } from "node:zlib";
-import { type ArchiveWriteOptions, CairnError, type RunContext, type SourceEntry } from "@cairn/core";
+import { type ArchiveWriteOptions, CairnError, formatBytes, type RunContext, type SourceEntry } from "@cairn/core";
 import { DeflateLanes } from "../deflate/deflate-lanes.js";
 import { deflateInParallel } from "../deflate/parallel-deflate.js";
 import { openContent, READ_AHEAD, readWhole, SMALL_FILE_BYTES } from "../entry-content.js";
@@ -92,7 +92,7 @@ async function* zipChunks(
       if (!zip64 && (sizes.compressed >= LIMIT_32 || sizes.uncompressed >= LIMIT_32)) {
         throw new CairnError(
           "SOURCE_CHANGED",
-          `${item.entry.path} grew past 4 GiB while it was being archived`,
+          `${item.entry.path} grew past ${formatBytes(LIMIT_32)} while it was being archived`,
           { hint: "stop whatever writes to it during the backup, or take a snapshot in a `before` hook" },
         );
       }

@@ -1,6 +1,7 @@
 import { type BackupCatalog, type IncompleteUpload, listBackups } from "../catalog/list-backups.js";
 import type { Logger } from "../contracts/context.js";
 import type { Destination } from "../contracts/destination.js";
+import { STALE_UPLOAD_AGE_MS } from "../partial-uploads.js";
 import {
   describeGroup,
   formatBytes,
@@ -11,9 +12,6 @@ import {
   type RetentionPolicy,
 } from "../retention/index.js";
 import { type ErrorSummary, summarizeError } from "./outcome.js";
-
-/** An upload older than this without its manifest is not still running: it was cut off. */
-export const INCOMPLETE_UPLOAD_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 export interface PlannedBackup {
   id: string;
@@ -77,7 +75,7 @@ export async function applyRetention(
     keep: plan.keep.map(toPlanned),
     remove: plan.remove.map(toPlanned),
     staleIncomplete: catalog.incomplete.filter(
-      (u) => options.now.getTime() - u.time.getTime() > INCOMPLETE_UPLOAD_MAX_AGE_MS,
+      (u) => options.now.getTime() - u.time.getTime() > STALE_UPLOAD_AGE_MS,
     ),
     notes: [...(plan.notes ?? []), ...otherHostsNote(listed, catalog, group)],
     removed: [],

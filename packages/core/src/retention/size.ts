@@ -46,7 +46,10 @@ export function parseSize(value: string | number): number {
   return bytes;
 }
 
-/** For reasons and tables: `20 GB`, `1.5 GiB`, `812 B`. Decimal units, as the inputs mostly are. */
+/**
+ * Every size cairn prints (tables, progress, reasons, errors, plugins' messages): decimal units,
+ * as disks and cloud bills count them: `812 B`, `1.50 MB`, `20.0 GB`. docs/cli.md says so.
+ */
 export function formatBytes(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`;
   const units = ["kB", "MB", "GB", "TB", "PB"];

@@ -1,5 +1,3 @@
-import { createHash, randomBytes } from "node:crypto";
-import { Readable } from "node:stream";
 import type { Logger } from "@cairn/core";
 import { type DropboxEmulator, type DropboxEmulatorOptions, startDropboxEmulator } from "@cairn/testkit/dropbox-emulator";
 import { createDropboxDestination, type DropboxDestination } from "../destination.js";
@@ -43,45 +41,8 @@ export async function emulatedAccount(options: DropboxEmulatorOptions = {}): Pro
   };
 }
 
-/** Shared by every pattern stream of a run, so the same size and seed give the same bytes. */
-const PIECE = randomBytes(1024 * 1024);
-
-/**
- * `size` bytes that differ in every 1 MiB piece, produced as they are read, so a test of a
- * large upload holds no more than the destination does.
- */
-export function patternStream(size: number, seed = 1): Readable {
-  const piece = PIECE;
-  let produced = 0;
-  let index = 0;
-  return new Readable({
-    read() {
-      if (produced >= size) {
-        this.push(null);
-        return;
-      }
-      const take = Math.min(piece.length, size - produced);
-      const chunk = Buffer.from(piece.subarray(0, take));
-      chunk.writeUInt32BE(index, 0);
-      chunk.writeUInt32BE(seed, 4);
-      index += 1;
-      produced += take;
-      this.push(chunk);
-    },
-  });
-}
-
-export async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-export async function sha256Of(stream: Readable): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of stream) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
+// The stream helpers every destination's tests use, under the names these tests know.
+export { randomStream as patternStream, collect as readAll, sha256OfStream as sha256Of } from "@cairn/testkit";
 
 export function signal(): AbortSignal {
   return new AbortController().signal;

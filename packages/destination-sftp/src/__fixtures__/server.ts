@@ -34,8 +34,4 @@ export async function keysOf(destination: Destination, prefix = ""): Promise<str
   return keys.sort();
 }
 
-export async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
+export { collect as readAll } from "@cairn/testkit";

@@ -2,14 +2,35 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 
 const CHUNK = 64 * 1024;
+/** Bytes of xorshift output a seed's streams repeat: wider than deflate's 32 KiB window. */
+const BLOCK = 1024 * 1024;
+const blocks = new Map<number, Buffer>();
+
+function blockFor(seed: number): Buffer {
+  let block = blocks.get(seed);
+  if (block) return block;
+  block = Buffer.allocUnsafe(BLOCK);
+  let state = seed;
+  for (let i = 0; i < BLOCK; i += 4) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    block.writeUInt32LE(state >>> 0, i);
+  }
+  blocks.set(seed, block);
+  return block;
+}
 
 /**
- * `bytes` deterministic pseudo-random bytes (xorshift from `seed`), generated as they are read:
- * a 4 GiB test stream costs no memory. Incompressible, like most real archives.
+ * `bytes` deterministic pseudo-random bytes (xorshift from `seed`), made as they are read: a
+ * 4 GiB test stream costs no memory, and a large one is quick to make. Each 64 KiB chunk
+ * starts with its own index, so no two chunks are alike (a chunk sent twice or out of order
+ * changes the hash); incompressible to deflate, like most real archives.
  */
 export function randomStream(bytes: number, seed = 1): Readable {
-  let state = seed >>> 0 || 1;
+  const block = blockFor(seed >>> 0 || 1);
   let left = bytes;
+  let index = 0;
   return new Readable({
     highWaterMark: CHUNK,
     read() {
@@ -18,17 +39,10 @@ export function randomStream(bytes: number, seed = 1): Readable {
         return;
       }
       const size = Math.min(CHUNK, left);
-      const chunk = Buffer.allocUnsafe(size);
-      for (let i = 0; i < size; i += 4) {
-        state ^= state << 13;
-        state ^= state >>> 17;
-        state ^= state << 5;
-        const word = state >>> 0;
-        chunk[i] = word & 0xff;
-        if (i + 1 < size) chunk[i + 1] = (word >>> 8) & 0xff;
-        if (i + 2 < size) chunk[i + 2] = (word >>> 16) & 0xff;
-        if (i + 3 < size) chunk[i + 3] = word >>> 24;
-      }
+      const at = (index * CHUNK) % BLOCK;
+      const chunk = Buffer.from(block.subarray(at, at + size));
+      if (size >= 4) chunk.writeUInt32LE(index >>> 0, 0);
+      index += 1;
       left -= size;
       this.push(chunk);
     },
