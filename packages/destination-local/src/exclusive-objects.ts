@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { link, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { CairnError, contentVersion, type ExclusiveObjects } from "@cairn/core";
+import { CairnError, contentVersion, type ExclusiveObjects, partialName } from "@cairn/core";
 import { ensureFolder } from "./ensure-folder.js";
 import { localError } from "./errors.js";
 
@@ -18,11 +17,8 @@ export function localExclusiveObjects(root: string, pathOf: (key: string) => str
   const staged = async (target: string, body: Buffer): Promise<string> => {
     const folder = dirname(target);
     await ensureFolder(folder);
-    // The same shape as put()'s partial files: never listed, swept when stale.
-    const partial = join(
-      folder,
-      `.${target.slice(folder.length + 1)}.${randomBytes(6).toString("hex")}.partial`,
-    );
+    // Core's partial name, as put() uses: never listed, swept when stale.
+    const partial = join(folder, partialName(target.slice(folder.length + 1)));
     await writeFile(partial, body, { flag: "wx", flush: true });
     return partial;
   };

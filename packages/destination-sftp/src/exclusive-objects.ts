@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { posix } from "node:path";
-import { CairnError, contentVersion, type ExclusiveObjects } from "@cairn/core";
+import { CairnError, contentVersion, type ExclusiveObjects, partialName } from "@cairn/core";
 import type { SftpConnection } from "./connection.js";
 import { mapSftpError, SFTP_STATUS } from "./errors.js";
-import { PARTIAL_SUFFIX, remotePath } from "./keys.js";
+import { remotePath } from "./keys.js";
 import {
   closeHandle,
   hasExtension,
@@ -91,7 +90,7 @@ export function sftpExclusiveObjects(
       const before = await read(path);
       if (!before || contentVersion(before) !== version) throw changed(key);
       return connection.run(async (s) => {
-        const partial = `${path}.${randomBytes(6).toString("hex")}${PARTIAL_SUFFIX}`;
+        const partial = posix.join(posix.dirname(path), partialName(posix.basename(path)));
         try {
           await writeAll(s.sftp, await open(s.sftp, partial, "wx"), body);
           // posix-rename replaces in one step; without it the old object goes first.

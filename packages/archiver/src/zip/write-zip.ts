@@ -1,6 +1,12 @@
 import { Readable } from "node:stream";
 import { crc32 } from "node:zlib";
-import { type ArchiveWriteOptions, CairnError, formatBytes, type RunContext, type SourceEntry } from "@cairn/core";
+import {
+  type ArchiveWriteOptions,
+  CairnError,
+  formatBytes,
+  type RunContext,
+  type SourceEntry,
+} from "@cairn/core";
 import { DeflateLanes } from "../deflate/deflate-lanes.js";
 import { deflateInParallel } from "../deflate/parallel-deflate.js";
 import { openContent, READ_AHEAD, readWhole, SMALL_FILE_BYTES } from "../entry-content.js";
