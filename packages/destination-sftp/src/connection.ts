@@ -3,18 +3,16 @@ import type { Socket } from "node:net";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { CairnError, type Logger } from "@cairn/core";
-import type { Client, ConnectConfig, SFTPWrapper } from "ssh2";
-import SftpClient from "ssh2-sftp-client";
+import { Client, type ConnectConfig, type SFTPWrapper } from "ssh2";
 import { sendWindowOf } from "./channel-window.js";
 import { isConnectionError, mapConnectError } from "./errors.js";
 import { HostKeyGuard } from "./host-key.js";
+import { endConnection, openSftp } from "./open-sftp.js";
 import type { SftpOptions } from "./options.js";
 import { keepPacketKeysAsKeyObjects } from "./packet-keys.js";
 
 /** One SSH connection with its SFTP channel. */
 export interface Session {
-  /** ssh2-sftp-client: mkdir -p and the orderly end of the connection. */
-  client: SftpClient;
   /** The raw SFTP channel, for pipelined writes and the OpenSSH extensions. */
   sftp: SFTPWrapper;
   /** The SSH connection itself, for exec (remote checksums). */
@@ -27,11 +25,6 @@ export interface Session {
    * flight when the socket dies, so long waits race against this.
    */
   lost: Promise<Error>;
-}
-
-/** What ssh2-sftp-client keeps but its types do not show. */
-interface SftpClientInternals {
-  client: Client;
 }
 
 /** What ssh2 keeps but its types do not show: the TCP socket it writes every packet to. */
@@ -117,13 +110,13 @@ export class SftpConnection {
     const session = await opening.catch(() => undefined);
     if (session && !session.closed) {
       session.closed = true;
-      await session.client.end().catch(() => undefined);
+      await endConnection(session.ssh, session.lost);
     }
   }
 
   private forget(session: Session): void {
     session.closed = true;
-    void session.client.end().catch(() => undefined);
+    void endConnection(session.ssh, session.lost);
     if (this.live === session) {
       this.current = undefined;
       this.live = undefined;
@@ -137,20 +130,13 @@ export class SftpConnection {
       pinned: typeof this.options.hostKey === "string" ? [this.options.hostKey] : this.options.hostKey,
       knownHostsPath: this.expand(this.options.knownHosts ?? "~/.ssh/known_hosts"),
     });
-    const quiet = { error: () => undefined, end: () => undefined, close: () => undefined };
-    const client = new SftpClient(`cairn-sftp ${this.where}`, quiet);
-    const ssh = (client as unknown as SftpClientInternals).client;
-    // ssh2-sftp-client rewrites errors into new ones and drops ssh2's `level`, which tells an auth failure from a timeout.
-    let rawError: unknown;
-    client.on("error", (error: unknown) => {
-      rawError ??= error;
-    });
+    const ssh = new Client();
     let sftp: SFTPWrapper;
     try {
-      sftp = (await client.connect(await this.connectConfig(guard))) as unknown as SFTPWrapper;
+      sftp = await openSftp(ssh, await this.connectConfig(guard));
     } catch (error) {
-      await client.end().catch(() => undefined);
-      throw mapConnectError(rawError ?? error, this.where, guard.rejection);
+      ssh.end();
+      throw mapConnectError(error, this.where, guard.rejection);
     }
     // Nagle's algorithm holds back small SFTP packets waiting for ACKs: ~2 MiB/s instead of ~150 on loopback.
     ssh.setNoDelay(true);
@@ -163,7 +149,7 @@ export class SftpConnection {
       markLost = resolve;
     });
     // Read before any upload, while the window is still whole.
-    const session: Session = { client, sftp, ssh, closed: false, sendWindow: sendWindowOf(sftp), lost };
+    const session: Session = { sftp, ssh, closed: false, sendWindow: sendWindowOf(sftp), lost };
     ssh.on("close", () => {
       session.closed = true;
       const error = Object.assign(

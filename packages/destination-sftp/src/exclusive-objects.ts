@@ -6,6 +6,7 @@ import { remotePath } from "./keys.js";
 import {
   closeHandle,
   hasExtension,
+  makeFolders,
   open,
   posixRename,
   readFile,
@@ -60,9 +61,7 @@ export function sftpExclusiveObjects(
             if (!missing(error)) throw error;
             // The job's folder is new. Several hosts may make it at once: one that finds it made
             // by another goes on.
-            await s.client.mkdir(posix.dirname(path), true).catch(async (mkdirError: unknown) => {
-              if (!(await statIfExists(s.sftp, posix.dirname(path)).catch(() => undefined))) throw mkdirError;
-            });
+            await makeFolders(s.sftp, posix.dirname(path));
             return openExclusive();
           });
         } catch (error) {

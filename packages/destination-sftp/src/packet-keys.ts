@@ -6,7 +6,7 @@ import type { Client } from "ssh2";
  * and `createHmac` for every packet (AES-GCM and ChaCha20-Poly1305 build a cipher per packet;
  * the CTR modes an HMAC per packet).
  */
-const KEY_FIELDS = [
+export const KEY_FIELDS = [
   "_encKey",
   "_decipherKey",
   "_encKeyMain",

@@ -15,6 +15,7 @@ import { isConnectionError, mapSftpError, SFTP_STATUS } from "./errors.js";
 import { remoteSha256 } from "./remote-checksum.js";
 import {
   hasExtension,
+  makeFolders,
   posixRename,
   readdir,
   rename,
@@ -55,8 +56,8 @@ export async function putFile(
     if (await statIfExists(s.sftp, path).catch((e) => Promise.reject(mapSftpError(e, "check", path)))) {
       throw conflict(key);
     }
-    await s.client.mkdir(posix.dirname(path), true).catch((e: unknown) => {
-      throw mapSftpError(withStatus(e), "create the folder", posix.dirname(path));
+    await makeFolders(s.sftp, posix.dirname(path)).catch((e: unknown) => {
+      throw mapSftpError(e, "create the folder", posix.dirname(path));
     });
     return s;
   }, true);
@@ -225,12 +226,4 @@ function conflict(key: string): CairnError {
       hint: "this usually means two runs of the same job started in the same second; run it again",
     },
   );
-}
-
-/** ssh2-sftp-client's errors carry names (EACCES, ENOENT) where ssh2 had status numbers; map them back. */
-function withStatus(error: unknown): unknown {
-  const code = (error as { code?: unknown }).code;
-  if (code === "EACCES") return Object.assign(error as object, { code: SFTP_STATUS.PERMISSION_DENIED });
-  if (code === "ENOENT") return Object.assign(error as object, { code: SFTP_STATUS.NO_SUCH_FILE });
-  return error;
 }

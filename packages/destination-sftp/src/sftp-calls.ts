@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import type { OpenMode, SFTPWrapper, Stats } from "ssh2";
 import { SFTP_STATUS } from "./errors.js";
 
@@ -63,4 +64,14 @@ export const statvfs = (sftp: SFTPWrapper, path: string) =>
 export function hasExtension(sftp: SFTPWrapper, name: string): boolean {
   const extensions = (sftp as unknown as { _extensions?: Record<string, string> })._extensions;
   return extensions?.[name] !== undefined;
+}
+
+/** `mkdir -p`: makes `path` and the folders above it that are missing; one another run made meanwhile is fine. */
+export async function makeFolders(sftp: SFTPWrapper, path: string): Promise<void> {
+  if (await statIfExists(sftp, path)) return;
+  const parent = posix.dirname(path);
+  if (parent !== path) await makeFolders(sftp, parent);
+  await call<void>((done) => sftp.mkdir(path, done)).catch(async (error: unknown) => {
+    if (!(await statIfExists(sftp, path).catch(() => undefined))) throw error;
+  });
 }
