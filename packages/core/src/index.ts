@@ -124,7 +124,7 @@ export { uploadBackup } from "./pipeline/upload.js";
 export type { UploadLayer } from "./pipeline/upload-layers.js";
 export type { VerifyResult } from "./pipeline/verify.js";
 export { verifyBackup } from "./pipeline/verify.js";
-export { findExecutable } from "./process/find-executable.js";
+export { findExecutable, requireProgram } from "./process/find-executable.js";
 export type { CommandArgs } from "./process/run-command.js";
 export { PluginRegistry } from "./registry.js";
 export * from "./retention/index.js";

@@ -40,7 +40,8 @@ export function createCommandSource(
   return createSpooledSource({
     describe: () => `command ${redact(shown)} as ${options.name}`,
     entryName: options.name,
-    tempDir: options.tempDir && resolve(baseDir, expandHome(options.tempDir)),
+    tempDir: options.tempDir,
+    baseDir,
     tempPrefix: "command",
     sizesUpFront,
     async command() {

@@ -1,13 +1,11 @@
 import { writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import {
-  CairnError,
   createSpooledSource,
   defineSource,
   entryNameFrom,
-  expandHome,
-  findExecutable,
   PLUGIN_API_VERSION,
+  requireProgram,
   SecretSet,
   type Source,
   type SourceContext,
@@ -41,22 +39,12 @@ export function createMysqlSource(
   return createSpooledSource({
     describe: () => `mysql ${what}`,
     entryName: options.name ?? (options.all ? "all-databases.sql" : entryNameFrom(options.database!, ".sql")),
-    tempDir: options.tempDir && resolve(baseDir, expandHome(options.tempDir)),
+    tempDir: options.tempDir,
+    baseDir,
     tempPrefix: "mysql",
     sizesUpFront,
     async command(dir) {
-      const binary = await findExecutable(
-        options.binary ? [resolve(baseDir, expandHome(options.binary))] : PROGRAMS,
-      );
-      if (!binary) {
-        throw new CairnError(
-          "SOURCE_UNREADABLE",
-          `${options.binary ?? PROGRAMS.join(" or ")} was not found on the PATH`,
-          {
-            hint: INSTALL_HINT,
-          },
-        );
-      }
+      const binary = await requireProgram(PROGRAMS, options.binary, baseDir, INSTALL_HINT);
       const args: string[] = [];
       if (options.password !== undefined) {
         const file = join(dir, "client.cnf");

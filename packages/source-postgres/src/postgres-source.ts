@@ -1,13 +1,11 @@
 import { writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import {
-  CairnError,
   createSpooledSource,
   defineSource,
   entryNameFrom,
-  expandHome,
-  findExecutable,
   PLUGIN_API_VERSION,
+  requireProgram,
   SecretSet,
   type Source,
   type SourceContext,
@@ -42,18 +40,12 @@ export function createPostgresSource(
   return createSpooledSource({
     describe: () => `postgres ${redact(what)}`,
     entryName: options.name ?? (options.all ? "pg_dumpall.sql" : entryNameFrom(connection.database, ".dump")),
-    tempDir: options.tempDir && resolve(baseDir, expandHome(options.tempDir)),
+    tempDir: options.tempDir,
+    baseDir,
     tempPrefix: "postgres",
     sizesUpFront,
     async command(dir) {
-      const binary = await findExecutable([
-        options.binary ? resolve(baseDir, expandHome(options.binary)) : program,
-      ]);
-      if (!binary) {
-        throw new CairnError("SOURCE_UNREADABLE", `${options.binary ?? program} was not found on the PATH`, {
-          hint: INSTALL_HINT,
-        });
-      }
+      const binary = await requireProgram([program], options.binary, baseDir, INSTALL_HINT);
       const env: NodeJS.ProcessEnv = { ...process.env };
       if (connection.password !== undefined) {
         // A private password file, not PGPASSWORD: the environment is inherited and shows in /proc.

@@ -29,7 +29,8 @@ export function createSqliteSource(
   return createSpooledSource({
     describe: () => `sqlite ${path}`,
     entryName: options.name ?? basename(path),
-    tempDir: options.tempDir && resolve(baseDir, expandHome(options.tempDir)),
+    tempDir: options.tempDir,
+    baseDir,
     tempPrefix: "sqlite",
     async produce(to) {
       const original = await stat(path).catch((cause: NodeJS.ErrnoException) => {

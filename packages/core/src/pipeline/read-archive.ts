@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { PassThrough, type Readable } from "node:stream";
+import { PassThrough } from "node:stream";
 import type { CompleteBackup } from "../catalog/list-backups.js";
 import type { ArchivedEntry, Archiver } from "../contracts/archiver.js";
 import type { RunContext } from "../contracts/context.js";

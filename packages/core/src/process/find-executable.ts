@@ -1,4 +1,7 @@
+import { resolve } from "node:path";
 import which from "which";
+import { expandHome } from "../config/secrets.js";
+import { CairnError } from "../errors.js";
 
 /**
  * The first of `names` found on the PATH (with PATHEXT on Windows), as a full path, or undefined.
@@ -14,4 +17,22 @@ export async function findExecutable(
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * The program a source runs: `binary` when the user named one (relative to the config's folder,
+ * `~` for home), else the first of `names` on the PATH. A missing one is SOURCE_UNREADABLE,
+ * naming it, with `installHint` saying which package brings it.
+ */
+export async function requireProgram(
+  names: readonly string[],
+  binary: string | undefined,
+  baseDir: string,
+  installHint: string,
+): Promise<string> {
+  const found = await findExecutable(binary ? [resolve(baseDir, expandHome(binary))] : names);
+  if (found) return found;
+  throw new CairnError("SOURCE_UNREADABLE", `${binary ?? names.join(" or ")} was not found on the PATH`, {
+    hint: installHint,
+  });
 }

@@ -1,7 +1,8 @@
 import { createReadStream } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { expandHome } from "../config/secrets.js";
 import type { RunContext } from "../contracts/context.js";
 import type { Source, SourceEntry } from "../contracts/source.js";
 import { type CommandArgs, startCommand } from "../process/run-command.js";
@@ -17,8 +18,13 @@ export interface SpooledSourceSpec {
   describe(): string;
   /** The entry's name inside the archive. */
   entryName: string;
-  /** The folder the spool folder is made in; the system's temp folder when absent. */
+  /**
+   * The folder the spool folder is made in (the source's `tempDir` option: relative to `baseDir`,
+   * `~` for home); the system's temp folder when absent.
+   */
   tempDir?: string | undefined;
+  /** The config file's folder. */
+  baseDir: string;
   /** A prefix for the spool folder's name, so a leftover one says whose it was. */
   tempPrefix: string;
   /**
@@ -52,7 +58,8 @@ export function createSpooledSource(spec: SpooledSourceSpec): Source {
   const prepare = async (ctx: RunContext): Promise<void> => {
     if (entry) return;
     // mkdtemp makes the folder with mode 700: only this user can read the dump or its password file.
-    dir ??= await mkdtemp(join(spec.tempDir ?? tmpdir(), `cairn-${spec.tempPrefix}-`));
+    const parent = spec.tempDir ? resolve(spec.baseDir, expandHome(spec.tempDir)) : tmpdir();
+    dir ??= await mkdtemp(join(parent, `cairn-${spec.tempPrefix}-`));
     const command = spec.command && { ...(await spec.command(dir, ctx)), signal: ctx.signal };
     if (command && spec.sizesUpFront === false) {
       entry = {
