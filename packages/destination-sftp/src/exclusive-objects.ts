@@ -55,21 +55,24 @@ export function sftpExclusiveObjects(
       // Not repeated on a new connection: the lost reply may have been our own success.
       return connection.run(async (s) => {
         const openExclusive = () => open(s.sftp, path, "wx");
-        let handle: Buffer;
-        try {
-          handle = await openExclusive().catch(async (error: unknown) => {
-            if (!missing(error)) throw error;
-            // The job's folder is new. Several hosts may make it at once: one that finds it made
-            // by another goes on.
-            await makeFolders(s.sftp, posix.dirname(path));
-            return openExclusive();
-          });
-        } catch (error) {
-          // SFTP v3 has no "exists" status: OpenSSH answers a plain failure.
-          if (await statIfExists(s.sftp, path).catch(() => undefined)) {
-            throw new CairnError("DESTINATION_CONFLICT", `sftp: ${key} already exists on ${host}`);
+        let handle: Buffer | undefined;
+        // SFTP v3 has no "exists" status: OpenSSH answers a plain failure, so the stat after it
+        // tells. A lease released between the two looks like neither: open again.
+        for (let attempt = 0; handle === undefined; attempt++) {
+          try {
+            handle = await openExclusive().catch(async (error: unknown) => {
+              if (!missing(error)) throw error;
+              // The job's folder is new. Several hosts may make it at once: one that finds it
+              // made by another goes on.
+              await makeFolders(s.sftp, posix.dirname(path));
+              return openExclusive();
+            });
+          } catch (error) {
+            if (await statIfExists(s.sftp, path).catch(() => undefined)) {
+              throw new CairnError("DESTINATION_CONFLICT", `sftp: ${key} already exists on ${host}`);
+            }
+            if (attempt >= 4) throw mapSftpError(error, "create", path);
           }
-          throw mapSftpError(error, "create", path);
         }
         await writeAll(s.sftp, handle, body).catch((error: unknown) => {
           throw mapSftpError(error, "write", path);

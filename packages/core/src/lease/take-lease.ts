@@ -66,7 +66,9 @@ export async function takeLease(
     expiresAt: new Date(now + options.expiryMs).toISOString(),
   });
   const deadline = Date.now() + options.waitMs;
-  const poll = Math.min(5000, Math.max(100, options.expiryMs / 10));
+  // Short at first (a prune takes a moment), then backing off to a look every second or two.
+  const longestPoll = Math.min(2000, Math.max(100, options.expiryMs / 4));
+  let poll = 50;
   let seen: { version: string; since: number } | undefined;
   let holder: LeaseRecord | undefined;
 
@@ -120,6 +122,7 @@ export async function takeLease(
       await sleep(Math.min(poll * (0.5 + Math.random()), Math.max(0, deadline - Date.now()) + 1), undefined, {
         signal,
       });
+      poll = Math.min(longestPoll, poll * 1.5);
     }
   }
 }

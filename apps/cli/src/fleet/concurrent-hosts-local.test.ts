@@ -1,0 +1,3 @@
+import { describeConcurrentHosts } from "../__fixtures__/concurrent-hosts.js";
+
+describeConcurrentHosts("local");
