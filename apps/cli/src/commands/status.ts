@@ -5,12 +5,18 @@ import { formatAge, formatBytes, formatTime } from "../output/format.js";
 import { table } from "../output/table.js";
 import type { Session } from "../session.js";
 import type { Runner } from "./runner.js";
+import { fleet } from "./status-fleet.js";
 
 export function registerStatus(program: Command, run: Runner): void {
   program
     .command("status")
     .description("each job's newest backup at each destination, its age, and whether it is stale")
     .argument("[job...]", "only these jobs (default: every job)")
+    .option("--all-hosts", "every host and job found at the destinations, from the destinations alone")
+    .option(
+      "--stale-after <duration>",
+      "with --all-hosts: a host's newest backup older than this is stale (default: the job's staleAfter or schedule here, else 2d)",
+    )
     .addHelpText(
       "after",
       `
@@ -19,10 +25,17 @@ stale when its newest backup is older than its staleAfter (default: twice the lo
 schedule); a job without schedule or staleAfter is never stale. The last failure is what this
 machine remembers of its own runs.
 
+With --all-hosts it lists every job and host whose backups are at the config's destinations,
+including hosts and jobs this config does not have: run it from any machine that can read them.
+
 Exit codes: 0 nothing stale, 1 a job is stale or a destination could not be read, 2 bad usage.
-Feed it to monitoring: cairn status --json`,
+Feed it to monitoring: cairn status --json, cairn status --all-hosts --json`,
     )
-    .action(run((session, jobs: string[]) => status(session, jobs)));
+    .action(
+      run((session, jobs: string[], options: { allHosts?: boolean; staleAfter?: string }) =>
+        options.allHosts ? fleet(session, jobs, options.staleAfter) : status(session, jobs),
+      ),
+    );
 }
 
 async function status(session: Session, names: string[]): Promise<ExitCode> {
