@@ -1,7 +1,8 @@
 import { type BackupResult, type CairnConfig, type DestinationResult, runJob } from "@cairn/core";
 import type { Command } from "commander";
-import { type ExitCode, exitCodeForOutcomes } from "../exit-codes.js";
+import { EXIT, type ExitCode, exitCodeForOutcomes } from "../exit-codes.js";
 import { describeLocation } from "../location.js";
+import { checkBatchTargets, publishBatchMetrics } from "../metrics/batch-metrics.js";
 import { formatBytes, formatDuration, plural } from "../output/format.js";
 import { createProgressLine } from "../output/progress.js";
 import type { Session } from "../session.js";
@@ -13,6 +14,11 @@ export function registerBackup(program: Command, run: Runner): void {
     .command("backup")
     .description("back up the named jobs now (all jobs when none is named)")
     .argument("[job...]", "jobs to run, in order")
+    .option(
+      "--metrics-file <path>",
+      "write Prometheus metrics for node_exporter's textfile collector (replaced atomically)",
+    )
+    .option("--pushgateway <url>", "push Prometheus metrics to a Pushgateway, grouped by job and host")
     .addHelpText(
       "after",
       `
@@ -25,15 +31,33 @@ Exit codes: 0 every destination of every job has the backup, 3 some do, 1 none d
 Examples:
   cairn backup              run every job in cairn.config.yaml
   cairn backup db photos    run two jobs, one after the other
-  cairn backup --json       print the results as JSON (no secrets)`,
+  cairn backup --json       print the results as JSON (no secrets)
+  cairn backup --metrics-file /var/lib/node_exporter/cairn.prom
+  cairn backup --pushgateway http://pushgateway.monitoring:9091`,
     )
-    .action(run((session, jobs: string[]) => backup(session, jobs)));
+    .action(
+      run((session, jobs: string[], options: { metricsFile?: string; pushgateway?: string }) =>
+        backup(session, jobs, options),
+      ),
+    );
 }
 
-async function backup(session: Session, names: string[]): Promise<ExitCode> {
+async function backup(
+  session: Session,
+  names: string[],
+  options: { metricsFile?: string; pushgateway?: string },
+): Promise<ExitCode> {
+  const targets = await checkBatchTargets(
+    {
+      ...(options.metricsFile === undefined ? {} : { file: options.metricsFile }),
+      ...(options.pushgateway === undefined ? {} : { pushgateway: options.pushgateway }),
+    },
+    session.io.cwd,
+  );
   const config = await session.config();
   const jobs = await session.jobs(names);
   const all: BackupResult[] = [];
+  const byJob = new Map<string, BackupResult[]>();
   for (const job of jobs) {
     session.note(`${job.name}: backing up to ${job.destinations.join(", ")}`);
     const progress = createProgressLine(session);
@@ -49,13 +73,18 @@ async function backup(session: Session, names: string[]): Promise<ExitCode> {
     if (results.length === 0) session.print(`${job.name}: nothing new to back up`);
     for (const result of results) printResult(session, config, result);
     all.push(...results);
+    byJob.set(job.name, results);
     if (session.io.signal?.aborted) break;
   }
   if (session.json) session.printJson({ results: all });
   // Each destination of each backup counts: 3 means "look, but something got through".
-  return exitCodeForOutcomes(
+  const code = exitCodeForOutcomes(
     all.flatMap((r) => (r.destinations.length > 0 ? r.destinations.map((d) => d.status === "ok") : [false])),
   );
+  const problems = await publishBatchMetrics(targets, byJob, config.host);
+  for (const problem of problems) session.io.stderr.write(`error: ${session.redact(problem)}\n`);
+  // Monitoring that gets no metrics must hear of it: a run that was fine otherwise fails.
+  return problems.length > 0 && code === EXIT.ok ? EXIT.failed : code;
 }
 
 function printResult(session: Session, config: CairnConfig, result: BackupResult): void {
