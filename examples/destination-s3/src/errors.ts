@@ -1,17 +1,25 @@
-import { CairnError } from "@cairn/core";
+import { CairnError, toDestinationError } from "@cairn/core";
 
 interface S3Failure {
   name?: string;
   message?: string;
-  $metadata?: { httpStatusCode?: number };
   code?: string;
 }
 
-/** S3's error names and HTTP statuses, turned into cairn's codes with the fix. */
+const AUTH_NAMES = [
+  "InvalidAccessKeyId",
+  "SignatureDoesNotMatch",
+  "ExpiredToken",
+  "CredentialsProviderError",
+];
+
+/**
+ * S3's own error names, turned into cairn's codes with the fix; statuses and network failures
+ * every service shares are core's to classify.
+ */
 export function s3Error(error: unknown, what: string, bucket: string): CairnError {
   if (CairnError.is(error)) return error;
-  const failure = error as S3Failure;
-  const status = failure.$metadata?.httpStatusCode;
+  const failure = (error ?? {}) as S3Failure;
   const name = failure.name ?? failure.code ?? "";
   const message = `cannot ${what} in bucket ${bucket}: ${failure.message ?? name}`;
   if (name === "NoSuchBucket") {
@@ -20,29 +28,27 @@ export function s3Error(error: unknown, what: string, bucket: string): CairnErro
       hint: `create the bucket ${bucket} or fix the name`,
     });
   }
-  if (
-    ["InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken", "CredentialsProviderError"].includes(name)
-  ) {
+  if (AUTH_NAMES.includes(name)) {
     return new CairnError("DESTINATION_AUTH", message, {
       cause: error,
       hint: "check accessKeyId and secretAccessKey (or the AWS credentials the SDK finds)",
     });
   }
-  if (status === 403 || name === "AccessDenied") {
-    return new CairnError("DESTINATION_PERMISSION", message, {
-      cause: error,
-      hint: "the key needs s3:PutObject, s3:GetObject, s3:ListBucket, s3:DeleteObject and s3:AbortMultipartUpload",
-    });
-  }
-  if (status === 412 || name === "PreconditionFailed") {
+  if (name === "PreconditionFailed") {
     return new CairnError(
       "DESTINATION_CONFLICT",
       `cannot ${what}: the object already exists; cairn never overwrites`,
-      { cause: error },
+      {
+        cause: error,
+      },
     );
   }
-  if (status === 503 || status === 500 || name === "SlowDown") {
-    return new CairnError("DESTINATION_UNAVAILABLE", message, { cause: error, retryable: true });
-  }
-  return new CairnError("DESTINATION_IO", message, { cause: error, retryable: status === undefined });
+  // S3 asks to slow down with 503 SlowDown: rate limiting, not an outage.
+  if (name === "SlowDown") return toDestinationError(error, message, { status: 429 });
+  return toDestinationError(error, message, {
+    hints: {
+      DESTINATION_PERMISSION:
+        "the key needs s3:PutObject, s3:GetObject, s3:ListBucket, s3:DeleteObject and s3:AbortMultipartUpload",
+    },
+  });
 }

@@ -11,13 +11,7 @@ export default defineDestination({
   apiVersion: PLUGIN_API_VERSION,
   options: s3Options,
   secrets: ["secretAccessKey"],
-  capabilities: {
-    atomicPut: true,
-    delete: true,
-    freeSpace: false,
-    exclusiveCreate: true,
-    compareAndSwap: true,
-  },
+  capabilities: { delete: true, freeSpace: false, exclusiveCreate: true, compareAndSwap: true },
   create: (options) => createS3Destination(options),
 });
 

@@ -16,6 +16,8 @@ export const s3Options = z.strictObject({
   partSizeMiB: z.int().min(5).max(5120).default(8),
   /** Parts uploaded at once. */
   queueSize: z.int().min(1).max(16).default(4),
+  /** Keys per listing request, at most S3's 1000 (the default). Lower only to test paging cheaply. */
+  listPageSize: z.int().min(1).max(1000).default(1000),
 });
 
 export type S3Options = z.output<typeof s3Options>;

@@ -1,14 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { CairnError } from "@cairn/core";
-import {
-  abortAfter,
-  bufferStream,
-  describeDestination,
-  describeExclusiveCreate,
-  randomStream,
-  sha256OfStream,
-} from "@cairn/testkit";
+import { abortAfter, bufferStream, randomStream, sha256OfStream } from "@cairn/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startS3InChildProcess, startTestS3, type TestS3 } from "./__fixtures__/s3-server.js";
 import plugin from "./index.js";
@@ -25,25 +18,6 @@ const options = (endpoint: string) =>
     partSizeMiB: 5,
     queueSize: 2,
   });
-
-describeDestination(
-  "s3 (s3rver)",
-  async () => {
-    const s3 = await startTestS3("backups");
-
-    return { destination: createS3Destination(options(s3.endpoint)), cleanup: () => s3.stop() };
-  },
-  { listPageSize: 1100, largeBytes: 48 * 1024 * 1024, timeoutMs: 120_000 },
-);
-
-describeExclusiveCreate(
-  "s3 (s3rver)",
-  async () => {
-    const s3 = await startTestS3("backups");
-    return { destination: createS3Destination(options(s3.endpoint)), cleanup: () => s3.stop() };
-  },
-  { capabilities: plugin.capabilities },
-);
 
 describe("s3 destination", () => {
   let s3: TestS3;

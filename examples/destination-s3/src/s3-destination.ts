@@ -7,7 +7,15 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { CairnError, type Destination, type PutInfo, type StoredObject } from "@cairn/core";
+import {
+  CairnError,
+  checkKey,
+  checkListPrefix,
+  type Destination,
+  type PutInfo,
+  type StoredObject,
+  withDeclaredSize,
+} from "@cairn/core";
 import { s3Error } from "./errors.js";
 import { s3ExclusiveObjects } from "./exclusive-objects.js";
 import type { S3Options } from "./options.js";
@@ -45,7 +53,9 @@ export function createS3Destination(options: S3Options): Destination {
 
   return {
     ...s3ExclusiveObjects(client, Bucket, prefix ?? ""),
-    async put(key: string, body: Readable, info: PutInfo): Promise<StoredObject> {
+    async put(key: string, original: Readable, info: PutInfo): Promise<StoredObject> {
+      checkKey(key);
+      const body = withDeclaredSize(original, info.size, key);
       // Servers that ignore If-None-Match (some S3-compatible ones) are still checked up front.
       if (await exists(key)) {
         body.destroy();
@@ -90,15 +100,27 @@ export function createS3Destination(options: S3Options): Destination {
       return { key, size: head.ContentLength ?? 0, modified: head.LastModified ?? new Date() };
     },
 
-    async *list(listPrefix: string) {
+    async *list(listPrefix: string, listOptions?: { signal?: AbortSignal }) {
+      checkListPrefix(listPrefix);
+      const signal = listOptions?.signal;
       let ContinuationToken: string | undefined;
       do {
+        signal?.throwIfAborted();
         const page = await client
-          .send(new ListObjectsV2Command({ Bucket, Prefix: prefix + listPrefix, ContinuationToken }))
+          .send(
+            new ListObjectsV2Command({
+              Bucket,
+              Prefix: prefix + listPrefix,
+              ContinuationToken,
+              MaxKeys: options.listPageSize,
+            }),
+            signal ? { abortSignal: signal } : {},
+          )
           .catch((e: unknown) => {
             throw fail(e, "list");
           });
         for (const object of page.Contents ?? []) {
+          signal?.throwIfAborted();
           if (!object.Key) continue;
           yield {
             key: object.Key.slice(prefix.length),
@@ -112,14 +134,14 @@ export function createS3Destination(options: S3Options): Destination {
 
     async get(key: string, getOptions: { signal: AbortSignal }): Promise<Readable> {
       try {
-        const object = await client.send(new GetObjectCommand({ Bucket, Key: prefix + key }), {
+        const object = await client.send(new GetObjectCommand({ Bucket, Key: prefix + checkKey(key) }), {
           abortSignal: getOptions.signal,
         });
         return object.Body as Readable;
       } catch (error) {
         const failure = error as { name?: string; $metadata?: { httpStatusCode?: number } };
         if (failure.name === "NoSuchKey" || failure.$metadata?.httpStatusCode === 404) {
-          throw new CairnError("NOT_FOUND", `no ${key} in bucket ${Bucket}`);
+          throw new CairnError("NOT_FOUND", `no ${key} in bucket ${Bucket}`, { cause: error });
         }
         throw fail(error, `read ${key}`);
       }
@@ -127,9 +149,11 @@ export function createS3Destination(options: S3Options): Destination {
 
     async delete(key: string): Promise<void> {
       // S3's DeleteObject succeeds for a missing key, which is what cairn wants.
-      await client.send(new DeleteObjectCommand({ Bucket, Key: prefix + key })).catch((e: unknown) => {
-        throw fail(e, `delete ${key}`);
-      });
+      await client
+        .send(new DeleteObjectCommand({ Bucket, Key: prefix + checkKey(key) }))
+        .catch((e: unknown) => {
+          throw fail(e, `delete ${key}`);
+        });
     },
 
     async close() {

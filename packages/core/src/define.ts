@@ -96,6 +96,7 @@ export function defineDestination<Schema extends z.ZodType>(
   definition: DestinationDefinition<Schema>,
 ): DestinationPlugin<Schema> {
   checkCommon("destination", definition);
+  checkDeclaredCapabilities(definition.type, definition.capabilities);
   return Object.freeze({ ...definition, kind: "destination" as const, [PLUGIN_BRAND]: true });
 }
 
@@ -112,32 +113,19 @@ export function isPlugin(value: unknown): value is DestinationPlugin | SourcePlu
   );
 }
 
-/** After create(): every capability declared true must have its method. */
-export function checkCapabilities(
-  type: string,
-  capabilities: DestinationCapabilities,
-  dest: Destination,
-): void {
-  const missing: string[] = [];
-  if (capabilities.delete && typeof dest.delete !== "function") missing.push("delete");
-  if (capabilities.freeSpace && typeof dest.freeSpace !== "function") missing.push("freeSpace");
-  if (capabilities.exclusiveCreate) {
-    for (const method of [
-      "createExclusive",
-      "readVersioned",
-      "replaceIfVersion",
-      "deleteIfVersion",
-    ] as const) {
-      if (typeof dest[method] !== "function") missing.push(method);
-    }
+function checkDeclaredCapabilities(type: string, capabilities: unknown): void {
+  if (typeof capabilities !== "object" || capabilities === null) {
+    throw new CairnError("PLUGIN_INVALID", `destination "${type}" declares no capabilities`, {
+      hint: "pass `capabilities: { delete, freeSpace }` (true for what it implements)",
+    });
   }
-  for (const method of ["put", "get", "list", "close"] as const) {
-    if (typeof dest[method] !== "function") missing.push(method);
-  }
-  if (missing.length > 0) {
+  if ((capabilities as DestinationCapabilities).atomicPut === false) {
     throw new CairnError(
       "PLUGIN_INVALID",
-      `destination plugin "${type}" declares capabilities it does not implement: ${missing.join(", ")}`,
+      `destination "${type}" declares atomicPut: false, but cairn only stores backups where a put is atomic`,
+      {
+        hint: "make put() write to a temporary name or an upload session and commit at the end; then leave atomicPut out",
+      },
     );
   }
 }

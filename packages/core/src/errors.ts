@@ -32,6 +32,10 @@ export const ERROR_CODES = [
   "DECRYPT_NO_IDENTITY",
   /** An encrypted backup whose bytes fail authentication: damaged, truncated or not age. */
   "DECRYPT_FAILED",
+  // Added later; a code is never renamed or removed, only added.
+  "DESTINATION_RATE_LIMITED",
+  "DESTINATION_KEY_INVALID",
+  "SIZE_MISMATCH",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

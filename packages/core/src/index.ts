@@ -1,3 +1,10 @@
+export {
+  CAPABILITY_METHODS,
+  checkCapabilities,
+  declaredCapabilities,
+  freeSpaceOf,
+  unavailableCapabilities,
+} from "./capabilities.js";
 export type { BackupCatalog, CompleteBackup, IncompleteUpload } from "./catalog/list-backups.js";
 export { listBackups } from "./catalog/list-backups.js";
 export { CONFIG_NAMES, findConfigFile } from "./config/find.js";
@@ -27,15 +34,18 @@ export { ARCHIVE_EXTENSIONS, SIZES_UP_FRONT } from "./contracts/archiver.js";
 export type { Logger, LogLevel, RunContext } from "./contracts/context.js";
 export { silentLogger } from "./contracts/context.js";
 export type {
+  CapabilityName,
   Destination,
   DestinationCapabilities,
   ExclusiveObjects,
   PutInfo,
   StoredObject,
+  UnavailableCapabilities,
   VersionedObject,
 } from "./contracts/destination.js";
 export type { EntryType, Source, SourceEntry, SourcePart, SplitSource } from "./contracts/source.js";
 export { isSplitSource } from "./contracts/source.js";
+export { withDeclaredSize } from "./declared-size.js";
 export type {
   DestinationDefinition,
   DestinationPlugin,
@@ -46,12 +56,21 @@ export type {
 } from "./define.js";
 export {
   checkApiVersion,
-  checkCapabilities,
   defineDestination,
   defineSource,
   isPlugin,
   PLUGIN_API_VERSION,
 } from "./define.js";
+export {
+  classifyFailure,
+  type DestinationErrorOptions,
+  type FailureKind,
+  httpFailure,
+  httpStatusOf,
+  isNetworkError,
+  toDestinationError,
+} from "./destination-errors.js";
+export { checkKey, checkListPrefix, MAX_KEY_BYTES, MAX_KEY_PART_BYTES } from "./destination-keys.js";
 export type { ConfiguredEncryption } from "./encryption/config.js";
 export type { ParsedIdentity } from "./encryption/keys.js";
 export type { DecryptionKeys } from "./encryption/open-stored.js";

@@ -1,26 +1,35 @@
 import { Readable } from "node:stream";
 import type { Destination, ExclusiveObjects, PutInfo, StoredObject } from "./contracts/destination.js";
+import { withDeclaredSize } from "./declared-size.js";
+import { checkKey, checkListPrefix } from "./destination-keys.js";
 import { CairnError } from "./errors.js";
 
 export interface MemoryDestinationOptions {
   /** Capacity in bytes: a put that would go past it fails with DESTINATION_QUOTA, as a full disk does. */
   freeBytes?: number;
+  /** Objects per listing page; the listing yields a page, then looks at the store again. 100 by default. */
+  listPageSize?: number;
+  /** Offer deleteMany(), as a service with a batch call does. */
+  deleteMany?: boolean;
 }
 
 export type MemoryDestination = Destination &
   ExclusiveObjects & {
     /** The stored objects, for tests to inspect or tamper with. */
     readonly objects: Map<string, { data: Buffer; modified: Date }>;
+    freeSpace(): Promise<number>;
   };
 
 /**
  * A destination that keeps objects in memory, honouring every obligation of the Destination
- * contract. For tests of the pipeline and of plugins' callers; never for real backups.
+ * contract (the conformance suite runs on it in testkit's own tests). For tests of the pipeline
+ * and of plugins' callers; never for real backups.
  */
 export function createMemoryDestination(options: MemoryDestinationOptions = {}): MemoryDestination {
   const objects = new Map<string, { data: Buffer; modified: Date }>();
   const used = () => [...objects.values()].reduce((sum, o) => sum + o.data.length, 0);
   const capacity = options.freeBytes === undefined ? undefined : used() + options.freeBytes;
+  const pageSize = options.listPageSize ?? 100;
 
   let generation = 0;
   const versions = new Map<string, string>();
@@ -39,34 +48,35 @@ export function createMemoryDestination(options: MemoryDestinationOptions = {}):
   const changed = (key: string) =>
     new CairnError("DESTINATION_CONFLICT", `"${key}" changed in the memory destination`);
 
-  return {
+  const destination: MemoryDestination = {
     objects,
     // One thread, no await between the check and the write: compare-and-swap for free.
     async createExclusive(key: string, body: Buffer) {
-      if (objects.has(key)) throw conflict(key);
+      if (objects.has(checkKey(key))) throw conflict(key);
       return store(key, body);
     },
     async readVersioned(key: string) {
-      const object = objects.get(key);
+      const object = objects.get(checkKey(key));
       if (!object) throw new CairnError("NOT_FOUND", `no object "${key}" in the memory destination`);
       return { body: Buffer.from(object.data), version: versionOf(key)! };
     },
     async replaceIfVersion(key: string, body: Buffer, version: string) {
-      if (versionOf(key) !== version) throw changed(key);
+      if (versionOf(checkKey(key)) !== version) throw changed(key);
       return store(key, body);
     },
     async deleteIfVersion(key: string, version: string) {
-      const current = versionOf(key);
+      const current = versionOf(checkKey(key));
       if (current === undefined) return;
       if (current !== version) throw changed(key);
       objects.delete(key);
       versions.delete(key);
     },
     async put(key: string, body: Readable, info: PutInfo): Promise<StoredObject> {
+      checkKey(key);
       if (objects.has(key)) throw conflict(key);
       const chunks: Buffer[] = [];
       let size = 0;
-      for await (const chunk of body) {
+      for await (const chunk of withDeclaredSize(body, info.size, key)) {
         info.signal.throwIfAborted();
         const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
         size += buffer.length;
@@ -86,18 +96,32 @@ export function createMemoryDestination(options: MemoryDestinationOptions = {}):
       versions.delete(key);
       return { key, size, modified };
     },
-    async *list(prefix: string) {
-      for (const [key, object] of [...objects]) {
-        if (key.startsWith(prefix)) yield { key, size: object.data.length, modified: object.modified };
+    async *list(prefix: string, listOptions?: { signal?: AbortSignal }) {
+      checkListPrefix(prefix);
+      // Paged like a service's listing: each page starts after the last key of the one before.
+      let after: string | undefined;
+      for (;;) {
+        listOptions?.signal?.throwIfAborted();
+        const page = [...objects.keys()]
+          .filter((key) => key.startsWith(prefix) && (after === undefined || key > after))
+          .sort()
+          .slice(0, pageSize);
+        for (const key of page) {
+          listOptions?.signal?.throwIfAborted();
+          const object = objects.get(key);
+          if (object) yield { key, size: object.data.length, modified: object.modified };
+        }
+        if (page.length < pageSize) return;
+        after = page.at(-1);
       }
     },
     async get(key: string) {
-      const object = objects.get(key);
+      const object = objects.get(checkKey(key));
       if (!object) throw new CairnError("NOT_FOUND", `no object "${key}" in the memory destination`);
       return Readable.from([object.data]);
     },
     async delete(key: string) {
-      objects.delete(key);
+      objects.delete(checkKey(key));
       versions.delete(key);
     },
     async freeSpace() {
@@ -105,6 +129,16 @@ export function createMemoryDestination(options: MemoryDestinationOptions = {}):
     },
     async close() {},
   };
+  if (options.deleteMany) {
+    destination.deleteMany = async (keys: readonly string[]) => {
+      for (const key of keys) checkKey(key);
+      for (const key of keys) {
+        objects.delete(key);
+        versions.delete(key);
+      }
+    };
+  }
+  return destination;
 }
 
 function conflict(key: string): CairnError {

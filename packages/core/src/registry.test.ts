@@ -24,7 +24,7 @@ export default {
   type: "webdav",
   apiVersion: ${apiVersion},
   options,
-  capabilities: { atomicPut: true, delete: true, freeSpace: false },
+  capabilities: { delete: true, freeSpace: false },
   create() { throw new Error("not used"); },
 };
 `;

@@ -1,4 +1,12 @@
-import type { Destination, Logger, PutInfo, StoredObject } from "@cairn/core";
+import {
+  checkKey,
+  checkListPrefix,
+  type Destination,
+  type Logger,
+  type PutInfo,
+  type StoredObject,
+  withDeclaredSize,
+} from "@cairn/core";
 import type { files, users } from "dropbox";
 import { DropboxClient } from "./client.js";
 import { downloadStream } from "./download.js";
@@ -29,9 +37,10 @@ export function createDropboxDestination(
   return {
     ...dropboxExclusiveObjects(client, pathOf),
     async put(key: string, body, info: PutInfo): Promise<StoredObject> {
-      const metadata = await uploadStream(client, body, {
+      const path = pathOf(key);
+      const metadata = await uploadStream(client, withDeclaredSize(body, info.size, key), {
         key,
-        path: pathOf(key),
+        path,
         chunkSize: options.chunkSize,
         signal: info.signal,
         destinationName: ctx.name,
@@ -40,6 +49,7 @@ export function createDropboxDestination(
     },
 
     async *list(prefix: string, listOptions?: { signal?: AbortSignal }): AsyncIterable<StoredObject> {
+      checkListPrefix(prefix);
       // List the deepest folder the prefix names, recursively, and keep the keys that match.
       const slash = prefix.lastIndexOf("/");
       const folder = slash > 0 ? pathOf(prefix.slice(0, slash)) : root;
@@ -49,7 +59,8 @@ export function createDropboxDestination(
       try {
         page = await client.raw(
           what,
-          (o) => client.sdk.filesListFolder({ path: folder, recursive: true, limit: 2000 }, o),
+          (o) =>
+            client.sdk.filesListFolder({ path: folder, recursive: true, limit: options.listPageSize }, o),
           signal,
         );
       } catch (error) {
@@ -58,6 +69,7 @@ export function createDropboxDestination(
       }
       for (;;) {
         for (const entry of page.entries) {
+          signal?.throwIfAborted();
           if (entry[".tag"] !== "file" || entry.path_display === undefined) continue;
           const key = keyOf(root, entry.path_display);
           if (key?.startsWith(prefix)) {
@@ -85,6 +97,8 @@ export function createDropboxDestination(
     },
 
     async deleteMany(keys: readonly string[]): Promise<void> {
+      // Every key is checked before the first batch goes out.
+      for (const key of keys) checkKey(key);
       for (let start = 0; start < keys.length; start += BATCH_LIMIT) {
         await deleteBatch(client, keys.slice(start, start + BATCH_LIMIT), pathOf);
       }

@@ -1,4 +1,4 @@
-import { CairnError } from "@cairn/core";
+import { CairnError, type ErrorCode, toDestinationError } from "@cairn/core";
 
 /** What the SDK throws for an HTTP error: `DropboxResponseError` (status, headers, parsed body). */
 export interface DropboxHttpError {
@@ -34,16 +34,6 @@ export function header(error: DropboxHttpError, name: string): string | undefine
   return (headers as Record<string, string>)[name.toLowerCase()];
 }
 
-/** A dropped connection, a reset, a DNS failure: the request may be tried again. */
-export function isNetworkError(error: unknown): boolean {
-  if (!(error instanceof Error) || isHttpError(error)) return false;
-  if (error.name === "AbortError" || error.name === "TimeoutError") return false;
-  return (
-    error instanceof TypeError ||
-    /socket|ECONN|EPIPE|ETIMEDOUT|EAI_AGAIN|terminated/i.test(String(error.cause ?? error.message))
-  );
-}
-
 export function reauthHint(appKey: string): string {
   return `run \`cairn auth dropbox --app-key ${appKey}\` again and put the new refresh token in the config`;
 }
@@ -51,6 +41,8 @@ export function reauthHint(appKey: string): string {
 /**
  * Turns an SDK or network error into a CairnError. `what` says what cairn was doing
  * (`uploading "db/x.zip"`). Only tags from the server go into the message, never a token.
+ * Dropbox's own error tags come first; the statuses and network failures every service shares
+ * go to core's classifier.
  */
 export function toCairnError(
   error: unknown,
@@ -64,9 +56,7 @@ export function toCairnError(
     return new CairnError(
       "DESTINATION_AUTH",
       `${where}: Dropbox refused the refresh token while ${what}: it was revoked or has expired`,
-      {
-        hint: reauthHint(ctx.appKey),
-      },
+      { cause: error, hint: reauthHint(ctx.appKey) },
     );
   }
   if (oauth !== undefined) {
@@ -74,94 +64,70 @@ export function toCairnError(
       "DESTINATION_AUTH",
       `${where}: Dropbox refused the app's credentials (${oauth}) while ${what}`,
       {
+        cause: error,
         hint: `check appKey (and appSecret, if the app has one); then ${reauthHint(ctx.appKey)}`,
       },
     );
   }
-  const summary = errorSummary(error).replace(/\/\.+$/, "");
-  if (isHttpError(error)) {
-    const status = error.status;
-    if (status === 401 && summary.startsWith("missing_scope")) {
-      return new CairnError(
-        "DESTINATION_PERMISSION",
-        `${where}: the app lacks a permission while ${what} (${summary})`,
-        {
-          hint: "give the app files.content.write and files.content.read in the App Console, then run `cairn auth dropbox` again",
-        },
-      );
+  if (!isHttpError(error)) {
+    if (error instanceof Error && error.name === "TimeoutError") {
+      return new CairnError("ABORTED", `${where}: ${what} was cancelled`, { cause: error });
     }
-    if (status === 401) {
-      return new CairnError(
-        "DESTINATION_AUTH",
-        `${where}: Dropbox refused the access token while ${what} (${summary || status})`,
-        {
-          hint: reauthHint(ctx.appKey),
-        },
-      );
-    }
-    if (summary.includes("insufficient_space")) {
-      return new CairnError("DESTINATION_QUOTA", `${where}: the Dropbox account is full while ${what}`, {
-        hint: "free space in the account (or set retention's minFreeSpace), or move to a larger plan",
-      });
-    }
-    if (/(^|\/)not_found/.test(summary)) {
-      return new CairnError("NOT_FOUND", `${where}: nothing found while ${what} (${summary})`);
-    }
-    if (summary.includes("conflict")) {
-      return new CairnError(
-        "DESTINATION_CONFLICT",
-        `${where}: something already exists there while ${what} (${summary})`,
-        {
-          hint: "cairn never overwrites a backup; remove the object in the way if it is not a backup",
-        },
-      );
-    }
-    if (
-      /no_write_permission|access_denied|restricted|team_folder|access_restricted/.test(summary) ||
-      status === 403
-    ) {
-      return new CairnError(
-        "DESTINATION_PERMISSION",
-        `${where}: Dropbox does not allow ${what} (${summary || status})`,
-        {
-          hint: "check the folder in `path` is inside what the app may access",
-        },
-      );
-    }
-    if (status === 429 || status >= 500) {
-      return new CairnError(
-        "DESTINATION_UNAVAILABLE",
-        `${where}: Dropbox kept failing (HTTP ${status}) while ${what}`,
-        {
-          cause: error,
-          retryable: true,
-          hint: "Dropbox is rate-limiting or unavailable; the next run will try again",
-        },
-      );
-    }
-    return new CairnError(
-      "DESTINATION_IO",
-      `${where}: Dropbox refused ${what} (HTTP ${status}${summary ? `, ${summary}` : ""})`,
-      {
-        cause: error,
-      },
-    );
-  }
-  if (error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError")) {
-    return new CairnError("ABORTED", `${where}: ${what} was cancelled`, { cause: error });
-  }
-  if (isNetworkError(error)) {
-    return new CairnError("DESTINATION_UNAVAILABLE", `${where}: could not reach Dropbox while ${what}`, {
-      cause: error,
-      retryable: true,
-      hint: "check the network connection; the next run will try again",
+    const detail = error instanceof Error ? error.message : String(error);
+    return toDestinationError(error, `${where}: ${what} failed: ${detail}`, {
+      hints: { DESTINATION_UNAVAILABLE: "check the network connection; the next run will try again" },
     });
   }
-  return new CairnError(
-    "DESTINATION_IO",
-    `${where}: ${what} failed: ${error instanceof Error ? error.message : String(error)}`,
+  const status = error.status;
+  const summary = errorSummary(error).replace(/\/\.+$/, "");
+  const known = (code: ErrorCode, message: string, hint?: string) =>
+    new CairnError(code, `${where}: ${message}`, { cause: error, ...(hint ? { hint } : {}) });
+  if (status === 401 && summary.startsWith("missing_scope")) {
+    return known(
+      "DESTINATION_PERMISSION",
+      `the app lacks a permission while ${what} (${summary})`,
+      "give the app files.content.write and files.content.read in the App Console, then run `cairn auth dropbox` again",
+    );
+  }
+  if (status === 401) {
+    return known(
+      "DESTINATION_AUTH",
+      `Dropbox refused the access token while ${what} (${summary || status})`,
+      reauthHint(ctx.appKey),
+    );
+  }
+  if (summary.includes("insufficient_space")) {
+    return known(
+      "DESTINATION_QUOTA",
+      `the Dropbox account is full while ${what}`,
+      "free space in the account (or set retention's minFreeSpace), or move to a larger plan",
+    );
+  }
+  if (/(^|\/)not_found/.test(summary)) return known("NOT_FOUND", `nothing found while ${what} (${summary})`);
+  if (summary.includes("conflict")) {
+    return known(
+      "DESTINATION_CONFLICT",
+      `something already exists there while ${what} (${summary})`,
+      "cairn never overwrites a backup; remove the object in the way if it is not a backup",
+    );
+  }
+  if (/no_write_permission|access_denied|restricted|team_folder|access_restricted/.test(summary)) {
+    return known("DESTINATION_PERMISSION", `Dropbox does not allow ${what} (${summary})`, PATH_HINT);
+  }
+  // Dropbox answers every other route error with 409: that says nothing shared about it.
+  if (status === 409) return known("DESTINATION_IO", `Dropbox refused ${what} (${summary || "HTTP 409"})`);
+  return toDestinationError(
+    error,
+    `${where}: Dropbox failed ${what} (HTTP ${status}${summary ? `, ${summary}` : ""})`,
     {
-      cause: error,
+      status,
+      hints: {
+        DESTINATION_PERMISSION: PATH_HINT,
+        DESTINATION_UNAVAILABLE: "Dropbox is unavailable; the next run will try again",
+        DESTINATION_RATE_LIMITED: "Dropbox is rate-limiting this app; the next run will try again",
+      },
     },
   );
 }
+
+const PATH_HINT = "check the folder in `path` is inside what the app may access";

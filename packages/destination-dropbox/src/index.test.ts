@@ -20,9 +20,9 @@ describe("the dropbox plugin", () => {
     expect(dropbox.type).toBe("dropbox");
     expect(dropbox.secrets).toEqual(["appSecret", "refreshToken"]);
     expect(dropbox.capabilities).toEqual({
-      atomicPut: true,
       delete: true,
       freeSpace: true,
+      deleteMany: true,
       exclusiveCreate: true,
       compareAndSwap: true,
     });

@@ -37,6 +37,8 @@ export const dropboxOptions = z
       .max(MAX_CHUNK_SIZE)
       .refine((n) => n % BLOCK_SIZE === 0, { message: "must be a multiple of 4194304 (4 MiB)" })
       .default(DEFAULT_CHUNK_SIZE),
+    /** Entries per listing request, at most the API's 2000 (the default). Lower only to test paging cheaply. */
+    listPageSize: z.number().int().min(1).max(2000).default(2000),
     /** Attempts after the first for a call that failed with 429, 5xx or a dropped connection. Default 6. */
     maxRetries: z.number().int().min(0).max(20).default(6),
     /** Longest wait between two attempts, in milliseconds. Default 60000. */

@@ -1,17 +1,8 @@
-import { CairnError } from "@cairn/core";
+import { checkKey } from "@cairn/core";
 
-/**
- * The Dropbox path of a key: `<root>/<key>`. Keys are cairn's own relative POSIX names;
- * one that could point outside the root is refused rather than rewritten.
- */
+/** The Dropbox path of a key: `<root>/<key>`; core's checkKey refuses any key that could leave the root. */
 export function dropboxPath(root: string, key: string): string {
-  const parts = key.split("/");
-  if (key === "" || parts.some((p) => p === "" || p === "." || p === ".." || p.includes("\\"))) {
-    throw new CairnError("USAGE", `"${key}" is not a valid key for the Dropbox destination`, {
-      hint: 'keys are relative paths like "job/job-20261122T030000Z-k3f9.zip", without "." or ".." parts',
-    });
-  }
-  return `${root}/${key}`;
+  return `${root}/${checkKey(key)}`;
 }
 
 /** The key of a listed file, from its display path under the root; undefined outside it. */

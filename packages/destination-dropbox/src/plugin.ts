@@ -8,9 +8,9 @@ export default defineDestination({
   options: dropboxOptions,
   secrets: ["appSecret", "refreshToken"],
   capabilities: {
-    atomicPut: true,
     delete: true,
     freeSpace: true,
+    deleteMany: true,
     exclusiveCreate: true,
     compareAndSwap: true,
   },

@@ -1,4 +1,5 @@
-import { errorSummary, header, isHttpError, isNetworkError } from "./errors.js";
+import { isNetworkError } from "@cairn/core";
+import { errorSummary, header, isHttpError } from "./errors.js";
 
 export interface RetryPolicy {
   /** Attempts after the first. */

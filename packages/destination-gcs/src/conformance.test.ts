@@ -1,24 +1,29 @@
-import { describeDestination, describeExclusiveCreate } from "@cairn/testkit";
+import { describeDestination } from "@cairn/testkit";
 import { startGcsEmulator } from "@cairn/testkit/gcs-emulator";
-import { emulatedDestination } from "./__fixtures__/emulated.js";
+import * as vitest from "vitest";
 import gcs from "./plugin.js";
 
-// The same suite every destination runs, through the real SDK against the GCS emulator; 1200
-// objects cross the API's default listing page of 1000.
+// The same suite every destination runs, through the real SDK against the GCS emulator, with
+// listing pages of 5 objects so crossing them costs 11 uploads.
 describeDestination(
-  "gcs",
-  async () => {
-    const emulator = await startGcsEmulator({ buckets: ["backups"] });
-    return { destination: emulatedDestination(emulator), cleanup: () => emulator.stop() };
+  gcs,
+  {
+    setup: async () => {
+      const emulator = await startGcsEmulator({ buckets: ["backups"] });
+      return {
+        options: {
+          bucket: "backups",
+          prefix: "cairn",
+          apiEndpoint: emulator.url,
+          projectId: "test",
+          chunkSize: 256 * 1024,
+          listPageSize: 5,
+        },
+        cleanup: () => emulator.stop(),
+      };
+    },
+    listPageSize: 5,
+    largeBytes: 32 * 1024 * 1024,
   },
-  { listPageSize: 1200, largeBytes: 32 * 1024 * 1024 },
-);
-
-describeExclusiveCreate(
-  "gcs",
-  async () => {
-    const emulator = await startGcsEmulator({ buckets: ["backups"] });
-    return { destination: emulatedDestination(emulator), cleanup: () => emulator.stop() };
-  },
-  { capabilities: gcs.capabilities },
+  vitest,
 );

@@ -1,9 +1,18 @@
 import type { Readable } from "node:stream";
-import type { Destination, Logger, PutInfo, StoredObject } from "@cairn/core";
+import {
+  checkKey,
+  checkListPrefix,
+  type Destination,
+  httpStatusOf,
+  type Logger,
+  type PutInfo,
+  type StoredObject,
+  withDeclaredSize,
+} from "@cairn/core";
 import type { Bucket } from "@google-cloud/storage";
 import { createClient } from "./client.js";
 import { downloadObject } from "./download.js";
-import { mapGcsError, statusOf } from "./errors.js";
+import { mapGcsError } from "./errors.js";
 import { gcsExclusiveObjects } from "./exclusive-objects.js";
 import { type GcsOptions, normalizePrefix } from "./options.js";
 import { describeSoftDelete, readSoftDelete, type SoftDeleteInfo } from "./soft-delete.js";
@@ -15,8 +24,6 @@ export interface GcsDestination extends Destination {
   /** A sentence for `cairn prune` when deleted objects keep costing money; undefined when not. */
   deletionNotice(): Promise<string | undefined>;
 }
-
-const LIST_PAGE_SIZE = 1000;
 
 export function createGcsDestination(
   options: GcsOptions,
@@ -42,8 +49,8 @@ export function createGcsDestination(
     ...gcsExclusiveObjects(bucket, root, where),
     async put(key: string, body: Readable, info: PutInfo): Promise<StoredObject> {
       const action = `uploading "${key}" to ${where}`;
-      const file = bucket.file(root + key);
-      const result = await uploadObject(file, body, {
+      const file = bucket.file(root + checkKey(key));
+      const result = await uploadObject(file, withDeclaredSize(body, info.size, key), {
         signal: info.signal,
         chunkSize: options.chunkSize,
         storageClass: options.storageClass,
@@ -63,18 +70,21 @@ export function createGcsDestination(
     },
 
     async *list(prefix: string, listOptions?: { signal?: AbortSignal }): AsyncIterable<StoredObject> {
+      checkListPrefix(prefix);
+      const signal = listOptions?.signal;
       let pageToken: string | undefined;
       do {
-        listOptions?.signal?.throwIfAborted();
+        signal?.throwIfAborted();
         const [files, next] = await bucket
           .getFiles({
             prefix: root + prefix,
             autoPaginate: false,
-            maxResults: LIST_PAGE_SIZE,
+            maxResults: options.listPageSize,
             ...(pageToken ? { pageToken } : {}),
           })
           .catch(fail(`listing ${where}${prefix}`));
         for (const file of files) {
+          signal?.throwIfAborted();
           const metadata = file.metadata;
           yield {
             key: file.name.slice(root.length),
@@ -89,7 +99,7 @@ export function createGcsDestination(
     async get(key: string, getOptions: { signal: AbortSignal }): Promise<Readable> {
       const action = `downloading "${key}" from ${where}`;
       const [metadata] = await bucket
-        .file(root + key)
+        .file(root + checkKey(key))
         .getMetadata()
         .catch(fail(action));
       // Pinned to the generation: a resumed part must come from the same object.
@@ -106,11 +116,11 @@ export function createGcsDestination(
 
     async delete(key: string): Promise<void> {
       await bucket
-        .file(root + key)
+        .file(root + checkKey(key))
         .delete()
         .catch((error: unknown) => {
           // Already gone counts as done; a missing bucket does not.
-          if (statusOf(error) === 404 && !/bucket does not exist/i.test(String((error as Error).message)))
+          if (httpStatusOf(error) === 404 && !/bucket does not exist/i.test(String((error as Error).message)))
             return;
           fail(`deleting "${key}" from ${where}`)(error);
         });

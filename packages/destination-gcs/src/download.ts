@@ -1,8 +1,7 @@
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CairnError } from "@cairn/core";
+import { CairnError, classifyFailure } from "@cairn/core";
 import { CRC32C, type File } from "@google-cloud/storage";
-import { isNetworkError, statusOf } from "./errors.js";
 
 export interface DownloadSettings {
   signal: AbortSignal;
@@ -83,7 +82,5 @@ async function* bytes(file: File, settings: DownloadSettings): AsyncGenerator<Bu
 }
 
 function isResumable(error: unknown): boolean {
-  const status = statusOf(error);
-  if (status !== undefined) return status === 408 || status === 429 || status >= 500;
-  return isNetworkError(error);
+  return classifyFailure(error)?.retryable === true;
 }

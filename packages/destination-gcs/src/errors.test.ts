@@ -27,12 +27,20 @@ describe("mapGcsError", () => {
     expect(text).toContain("credentials");
   });
 
-  it("classifies statuses: 412 conflict, 429 quota (retryable), 5xx unavailable, 404 object or bucket", () => {
+  it("classifies statuses: 412 conflict, 429 rate limited (retryable), 5xx unavailable, 404 object or bucket", () => {
     expect(mapGcsError({ code: 412, message: "pre-conditions" }, action, "b").code).toBe(
       "DESTINATION_CONFLICT",
     );
-    const quota = mapGcsError({ code: 429, message: "slow down" }, action, "b");
-    expect([quota.code, quota.retryable]).toEqual(["DESTINATION_QUOTA", true]);
+    const limited = mapGcsError({ code: 429, message: "slow down" }, action, "b");
+    expect([limited.code, limited.retryable]).toEqual(["DESTINATION_RATE_LIMITED", true]);
+    // Cloud Storage also says it with 403 and a reason.
+    const reason = { code: 403, message: "Rate limit", errors: [{ reason: "rateLimitExceeded" }] };
+    expect(mapGcsError(reason, action, "b").code).toBe("DESTINATION_RATE_LIMITED");
+    const denied = mapGcsError({ code: 403, message: "x lacks storage.objects.create access" }, action, "b");
+    expect([denied.code, denied.hint]).toEqual([
+      "DESTINATION_PERMISSION",
+      expect.stringContaining("`storage.objects.create` on gs://b"),
+    ]);
     expect(mapGcsError({ code: 502, message: "bad gateway" }, action, "b").code).toBe(
       "DESTINATION_UNAVAILABLE",
     );

@@ -1,50 +1,18 @@
-import { CairnError, isAbortError, redactCredentials } from "@cairn/core";
+import { CairnError, httpStatusOf, isAbortError, redactCredentials, toDestinationError } from "@cairn/core";
 
 /** The fix for missing or rejected credentials, in every auth error. */
 export const AUTH_HINT =
   "run `gcloud auth application-default login` on this machine, or set `keyFile` (or `credentials`) to a service account key with access to the bucket";
 
-const NETWORK_CODES = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ETIMEDOUT",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ECONNABORTED",
-  "ERR_STREAM_PREMATURE_CLOSE",
-  "UND_ERR_SOCKET",
-]);
-
 interface SdkErrorShape {
   code?: unknown;
-  status?: unknown;
   message?: unknown;
   errors?: { reason?: unknown; message?: unknown }[];
-  response?: { status?: unknown };
-}
-
-/** The HTTP status of an SDK error, when it came from an HTTP answer. */
-export function statusOf(error: unknown): number | undefined {
-  const e = (error ?? {}) as SdkErrorShape;
-  for (const value of [e.code, e.status, e.response?.status]) {
-    if (typeof value === "number" && value >= 100 && value < 600) return value;
-  }
-  return undefined;
 }
 
 function reasonOf(error: unknown): string {
   const reason = ((error ?? {}) as SdkErrorShape).errors?.[0]?.reason;
   return typeof reason === "string" ? reason : "";
-}
-
-/** A dropped connection or a reset: worth trying again from where we were. */
-export function isNetworkError(error: unknown): boolean {
-  const e = (error ?? {}) as SdkErrorShape & { cause?: unknown };
-  if (typeof e.code === "string" && NETWORK_CODES.has(e.code)) return true;
-  const message = typeof e.message === "string" ? e.message : "";
-  if (/socket hang up|aborted|premature close|terminated|other side closed/i.test(message)) return true;
-  return e.cause !== undefined && e.cause !== error && isNetworkError(e.cause);
 }
 
 /** The first line of an SDK message, without anything shaped like a credential (core's redactor). */
@@ -59,7 +27,7 @@ export function scrub(text: string): string {
 export function mapGcsError(error: unknown, action: string, bucket: string): CairnError {
   if (CairnError.is(error)) return error;
   if (isAbortError(error)) return new CairnError("ABORTED", `${action} was cancelled`, { cause: error });
-  const status = statusOf(error);
+  const status = httpStatusOf(error);
   const reason = reasonOf(error);
   const message = ((error ?? {}) as SdkErrorShape).message;
   // The SDK sometimes rejects with the JSON API's plain error object rather than an Error.
@@ -76,10 +44,7 @@ export function mapGcsError(error: unknown, action: string, bucket: string): Cai
     return new CairnError(
       "DESTINATION_AUTH",
       `${action} failed: Google Cloud rejected or could not find credentials (${detail})`,
-      {
-        cause: error,
-        hint: AUTH_HINT,
-      },
+      { cause: error, hint: AUTH_HINT },
     );
   }
   if (
@@ -89,10 +54,7 @@ export function mapGcsError(error: unknown, action: string, bucket: string): Cai
     return new CairnError(
       "DESTINATION_AUTH",
       `${action} failed: the service account key's private_key is not a usable key`,
-      {
-        cause: error,
-        hint: `download a fresh JSON key for the service account, or ${AUTH_HINT}`,
-      },
+      { cause: error, hint: `download a fresh JSON key for the service account, or ${AUTH_HINT}` },
     );
   }
   if (code === "ENOENT" && /key|json|credential/i.test(raw)) {
@@ -105,34 +67,16 @@ export function mapGcsError(error: unknown, action: string, bucket: string): Cai
       },
     );
   }
-  if (status === 429 || /rateLimitExceeded|quotaExceeded|dailyLimitExceeded/.test(reason)) {
-    return new CairnError(
-      "DESTINATION_QUOTA",
-      `${action} failed: Cloud Storage is rate limiting or a quota is used up (${detail})`,
-      {
-        cause: error,
-        retryable: true,
-        hint: "try again later; if it persists, spread jobs out in time or raise the project's quota",
-      },
-    );
+  // Cloud Storage says "slow down" with 403 and these reasons as well as with 429.
+  if (/rateLimitExceeded|quotaExceeded|dailyLimitExceeded/.test(reason)) {
+    return toDestinationError(error, `${action} failed: Cloud Storage is rate limiting (${detail})`, {
+      status: 429,
+    });
   }
-  if (status === 403) {
-    const permission = /storage\.[a-zA-Z]+\.[a-zA-Z]+/.exec(raw)?.[0];
-    return new CairnError(
-      "DESTINATION_PERMISSION",
-      `${action} failed: permission denied${permission ? ` (missing ${permission})` : ""}: ${detail}`,
-      {
-        cause: error,
-        hint: permission
-          ? `grant the account \`${permission}\` on gs://${bucket} (see docs/destinations/gcs.md for the least-privilege role)`
-          : `give the account object create, get, list and delete rights on gs://${bucket} (see docs/destinations/gcs.md)`,
-      },
-    );
-  }
-  if (status === 404) {
-    if (/bucket does not exist/i.test(raw)) return bucketNotFound(bucket, error);
+  if (status === 404 && /bucket does not exist/i.test(raw)) return bucketNotFound(bucket, error);
+  if (status === 404)
     return new CairnError("NOT_FOUND", `${action} failed: no such object`, { cause: error });
-  }
+  // ifGenerationMatch: 0 did not hold: the name exists.
   if (status === 412) {
     return new CairnError(
       "DESTINATION_CONFLICT",
@@ -143,18 +87,16 @@ export function mapGcsError(error: unknown, action: string, bucket: string): Cai
       },
     );
   }
-  if ((status !== undefined && status >= 500) || status === 408 || isNetworkError(error)) {
-    return new CairnError(
-      "DESTINATION_UNAVAILABLE",
-      `${action} failed: Cloud Storage did not answer properly (${detail})`,
-      {
-        cause: error,
-        retryable: true,
-        hint: "check the network; cairn already retried with backoff (`maxRetries`)",
-      },
-    );
-  }
-  return new CairnError("DESTINATION_IO", `${action} failed: ${detail}`, { cause: error });
+  const permission = /storage\.[a-zA-Z]+\.[a-zA-Z]+/.exec(raw)?.[0];
+  return toDestinationError(error, `${action} failed: ${detail}`, {
+    status,
+    hints: {
+      DESTINATION_PERMISSION: permission
+        ? `grant the account \`${permission}\` on gs://${bucket} (see docs/destinations/gcs.md for the least-privilege role)`
+        : `give the account object create, get, list and delete rights on gs://${bucket} (see docs/destinations/gcs.md)`,
+      DESTINATION_UNAVAILABLE: "check the network; cairn already retried with backoff (`maxRetries`)",
+    },
+  });
 }
 
 export function bucketNotFound(bucket: string, cause?: unknown): CairnError {

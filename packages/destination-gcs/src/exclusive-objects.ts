@@ -1,6 +1,6 @@
 import { CairnError, type ExclusiveObjects } from "@cairn/core";
 import type { Bucket } from "@google-cloud/storage";
-import { mapGcsError, statusOf } from "./errors.js";
+import { mapGcsError } from "./errors.js";
 
 /**
  * What a lease needs, with Cloud Storage's own compare-and-swap: an object's generation changes
@@ -36,7 +36,7 @@ export function gcsExclusiveObjects(bucket: Bucket, root: string, where: string)
           const [body] = await bucket.file(root + key, { generation }).download();
           return { body, version: generation };
         } catch (error) {
-          if (statusOf(error) !== 404 || attempt >= 2)
+          if (httpStatusOf(error) !== 404 || attempt >= 2)
             throw mapGcsError(error, `reading "${key}" from ${where}`, bucket.name);
         }
       }
@@ -44,7 +44,7 @@ export function gcsExclusiveObjects(bucket: Bucket, root: string, where: string)
 
     async replaceIfVersion(key, body, version) {
       return write(key, body, Number(version)).catch((error: unknown) => {
-        if (statusOf(error) === 412 || statusOf(error) === 404) throw changed(key, error);
+        if (httpStatusOf(error) === 412 || httpStatusOf(error) === 404) throw changed(key, error);
         throw mapGcsError(error, `replacing "${key}" in ${where}`, bucket.name);
       });
     },
@@ -54,8 +54,8 @@ export function gcsExclusiveObjects(bucket: Bucket, root: string, where: string)
         .file(root + key)
         .delete({ ifGenerationMatch: Number(version) })
         .catch((error: unknown) => {
-          if (statusOf(error) === 404) return;
-          if (statusOf(error) === 412) throw changed(key, error);
+          if (httpStatusOf(error) === 404) return;
+          if (httpStatusOf(error) === 412) throw changed(key, error);
           throw mapGcsError(error, `deleting "${key}" from ${where}`, bucket.name);
         });
     },

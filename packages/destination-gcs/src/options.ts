@@ -30,6 +30,8 @@ export const gcsOptions = z
       .min(CHUNK_QUANTUM)
       .refine((n) => n % CHUNK_QUANTUM === 0, { message: "must be a multiple of 262144 (256 KiB)" })
       .default(DEFAULT_CHUNK_SIZE),
+    /** Objects per listing request, at most the API's 1000 (the default). Lower only to test paging cheaply. */
+    listPageSize: z.number().int().min(1).max(1000).default(1000),
     /** Attempts after the first for a request that failed with 429, 5xx or a dropped connection. Default 5. */
     maxRetries: z.number().int().min(0).max(20).default(5),
   })

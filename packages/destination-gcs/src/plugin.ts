@@ -7,13 +7,7 @@ export default defineDestination({
   apiVersion: PLUGIN_API_VERSION,
   options: gcsOptions,
   secrets: ["credentials"],
-  capabilities: {
-    atomicPut: true,
-    delete: true,
-    freeSpace: false,
-    exclusiveCreate: true,
-    compareAndSwap: true,
-  },
+  capabilities: { delete: true, freeSpace: false, exclusiveCreate: true, compareAndSwap: true },
   // The SDK is loaded only when a job uses this destination: every cairn command pays for
   // what it loads, and a backup's peak memory starts from there.
   create: async (options, ctx) => (await import("./destination.js")).createGcsDestination(options, ctx),

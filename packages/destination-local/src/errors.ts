@@ -1,42 +1,32 @@
-import { CairnError } from "@cairn/core";
+import { CairnError, toDestinationError } from "@cairn/core";
+
+/** What the file system's errno means in words; core gives the code. */
+const REASONS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "the file system is read-only",
+  ENOSPC: "the disk is full",
+  EDQUOT: "the user's disk quota is used up",
+};
 
 /** Maps a file-system error at the destination folder to cairn's codes, with the fix. */
 export function localError(error: unknown, what: string, root: string): CairnError {
   if (CairnError.is(error)) return error;
-  const code = (error as NodeJS.ErrnoException).code;
-  const message = (error as Error).message;
-  switch (code) {
-    case "EACCES":
-    case "EPERM":
-      return new CairnError("DESTINATION_PERMISSION", `cannot ${what} in ${root}: permission denied`, {
-        cause: error,
-        hint: `let the user running cairn write to ${root}, or point the destination's path elsewhere`,
-      });
-    case "EROFS":
-      return new CairnError(
-        "DESTINATION_PERMISSION",
-        `cannot ${what} in ${root}: the file system is read-only`,
-        {
-          cause: error,
-          hint: "remount it read-write, or point the destination's path at a writable disk",
-        },
-      );
-    case "ENOSPC":
-    case "EDQUOT":
-      return new CairnError("DESTINATION_QUOTA", `cannot ${what} in ${root}: the disk is full`, {
-        cause: error,
-        hint: "free space there, or lower the job's retention (maxCount, maxTotalSize, minFreeSpace)",
-      });
-    case "ENOTDIR":
-    case "ENOENT":
-      return new CairnError("DESTINATION_NOT_FOUND", `cannot ${what} in ${root}: ${message}`, {
-        cause: error,
-        hint: "check the destination's path: every part of it must be a folder (or not exist yet)",
-      });
-    default:
-      return new CairnError("DESTINATION_IO", `cannot ${what} in ${root}: ${message}`, {
-        cause: error,
-        retryable: true,
-      });
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  const message = `cannot ${what} in ${root}: ${REASONS[code] ?? (error as Error).message}`;
+  // Only here does "no such file" mean the destination's own folder is wrong.
+  if (code === "ENOENT" || code === "ENOTDIR") {
+    return new CairnError("DESTINATION_NOT_FOUND", message, {
+      cause: error,
+      hint: "check the destination's path: every part of it must be a folder (or not exist yet)",
+    });
   }
+  return toDestinationError(error, message, {
+    hints: {
+      DESTINATION_PERMISSION:
+        code === "EROFS"
+          ? "remount it read-write, or point the destination's path at a writable disk"
+          : `let the user running cairn write to ${root}, or point the destination's path elsewhere`,
+    },
+  });
 }

@@ -13,7 +13,7 @@ export const localDestination = defineDestination({
   type: "local",
   apiVersion: PLUGIN_API_VERSION,
   options: localOptions,
-  capabilities: { atomicPut: true, delete: true, freeSpace: true, exclusiveCreate: true },
+  capabilities: { delete: true, freeSpace: true, exclusiveCreate: true },
   create: (options, ctx) => createLocalDestination(resolve(ctx.baseDir, expandHome(options.path))),
 });
 

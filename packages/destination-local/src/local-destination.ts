@@ -1,16 +1,20 @@
+import type { Dir } from "node:fs";
 import { createReadStream, createWriteStream } from "node:fs";
-import { link, lstat, open, readdir, rm, stat, statfs, unlink } from "node:fs/promises";
+import { link, lstat, open, opendir, readdir, rm, stat, statfs, unlink } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import {
   CairnError,
+  checkKey,
+  checkListPrefix,
   type Destination,
   isPartialName,
   type PutInfo,
   partialName,
   type StoredObject,
   stalePartials,
+  withDeclaredSize,
 } from "@cairn/core";
 import { ensureFolder } from "./ensure-folder.js";
 import { localError } from "./errors.js";
@@ -39,13 +43,8 @@ async function removeStalePartials(folder: string, folderKey: string): Promise<v
 export function createLocalDestination(path: string): Destination {
   // Keys are checked against the absolute root, so a relative path must be made absolute first.
   const root = resolve(path);
-  const pathOf = (key: string): string => {
-    const full = resolve(root, ...key.split("/"));
-    if (key === "" || key.startsWith("/") || key.split("/").includes("..") || !full.startsWith(root + sep)) {
-      throw new CairnError("INTERNAL", `key "${key}" would leave the destination folder ${root}`);
-    }
-    return full;
-  };
+  // checkKey leaves no way out of the root (no "..", no absolute keys, no backslashes).
+  const pathOf = (key: string): string => join(root, ...checkKey(key).split("/"));
 
   return {
     ...localExclusiveObjects(root, pathOf),
@@ -59,11 +58,9 @@ export function createLocalDestination(path: string): Destination {
         if (await exists(target)) throw conflict(key, root);
         // `wx`: a fresh file of our own; `flush`: its bytes are on the disk before it is named.
         await pipeline(
-          body,
+          withDeclaredSize(body, info.size, key),
           createWriteStream(partial, { flags: "wx", flush: true, highWaterMark: 1024 * 1024 }),
-          {
-            signal: info.signal,
-          },
+          { signal: info.signal },
         );
         // link() refuses an existing name, where rename() would silently replace it.
         await link(partial, target).catch((error: NodeJS.ErrnoException) => {
@@ -81,10 +78,11 @@ export function createLocalDestination(path: string): Destination {
       }
     },
 
-    async *list(prefix: string) {
+    async *list(prefix: string, listOptions?: { signal?: AbortSignal }) {
+      checkListPrefix(prefix);
       const start = prefix.includes("/") ? prefix.slice(0, prefix.lastIndexOf("/")) : "";
       const folder = start ? pathOf(start) : root;
-      for await (const object of walk(folder, root)) {
+      for await (const object of walk(folder, root, listOptions?.signal)) {
         if (object.key.startsWith(prefix)) yield object;
       }
     },
@@ -99,7 +97,7 @@ export function createLocalDestination(path: string): Destination {
           (error as NodeJS.ErrnoException).code === "ENOENT" ||
           (error as NodeJS.ErrnoException).code === "ENOTDIR"
         ) {
-          throw new CairnError("NOT_FOUND", `no ${key} in ${root}`);
+          throw new CairnError("NOT_FOUND", `no ${key} in ${root}`, { cause: error });
         }
         throw localError(error, `read ${key}`, root);
       }
@@ -128,22 +126,31 @@ export function createLocalDestination(path: string): Destination {
   };
 }
 
-async function* walk(folder: string, root: string): AsyncGenerator<StoredObject> {
-  let names: string[];
+/**
+ * Every file below `folder`, read from the disk a few entries at a time (Node's opendir buffers
+ * 32), so a folder of many backups is listed in bounded memory. Stops at an aborted signal.
+ */
+async function* walk(folder: string, root: string, signal?: AbortSignal): AsyncGenerator<StoredObject> {
+  signal?.throwIfAborted();
+  let dir: Dir;
   try {
-    names = await readdir(folder);
+    dir = await opendir(folder);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") return;
     throw localError(error, "list", root);
   }
-  for (const name of names.sort()) {
-    if (isPartialName(name)) continue;
-    const full = join(folder, name);
-    const stats = await lstat(full).catch(() => undefined);
-    if (!stats) continue;
-    if (stats.isDirectory()) yield* walk(full, root);
-    else if (stats.isFile()) {
+  // The for-await closes the folder however the loop ends.
+  for await (const entry of dir) {
+    signal?.throwIfAborted();
+    if (isPartialName(entry.name)) continue;
+    const full = join(folder, entry.name);
+    if (entry.isDirectory()) {
+      yield* walk(full, root, signal);
+    } else if (entry.isFile()) {
+      const stats = await lstat(full).catch(() => undefined);
+      if (!stats?.isFile()) continue;
+      signal?.throwIfAborted();
       yield { key: relative(root, full).split(sep).join("/"), size: stats.size, modified: stats.mtime };
     }
   }

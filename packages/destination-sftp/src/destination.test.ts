@@ -122,6 +122,7 @@ describe("sftp destination against OpenSSH", () => {
   it("reports free space through statvfs", async () => {
     const destination = await destinationFor(server);
     expect(await destination.freeSpace?.()).toBeGreaterThan(0);
+    expect(await destination.unavailableCapabilities?.()).toEqual({});
     await destination.close();
   });
 

@@ -1,5 +1,11 @@
 import { addAbortSignal, type Readable } from "node:stream";
-import { CairnError, type Destination, type PluginContext, type StoredObject } from "@cairn/core";
+import {
+  CairnError,
+  checkListPrefix,
+  type Destination,
+  type PluginContext,
+  type StoredObject,
+} from "@cairn/core";
 import { SftpConnection } from "./connection.js";
 import { readStream } from "./download.js";
 import { mapSftpError, SFTP_STATUS } from "./errors.js";
@@ -9,6 +15,9 @@ import { listFiles } from "./list.js";
 import type { SftpOptions } from "./options.js";
 import { putFile } from "./put.js";
 import { hasExtension, stat, statvfs, unlink } from "./sftp-calls.js";
+
+const STATVFS = "statvfs@openssh.com";
+const NO_STATVFS = `the server does not offer the ${STATVFS} extension`;
 
 /** The SFTP destination: one lazily opened connection shared by all calls. */
 export function createSftpDestination(options: SftpOptions, ctx: PluginContext): Destination {
@@ -38,10 +47,15 @@ export function createSftpDestination(options: SftpOptions, ctx: PluginContext):
 
     /** Each file under the prefix once; uploads in progress are never listed. */
     async *list(prefix: string, listOptions?: { signal?: AbortSignal }): AsyncIterable<StoredObject> {
+      checkListPrefix(prefix);
+      const signal = listOptions?.signal;
       const files = await connection
-        .run((s) => listFiles(s.sftp, root, prefix, listOptions?.signal), true)
+        .run((s) => listFiles(s.sftp, root, prefix, signal), true)
         .catch((error: unknown) => Promise.reject(mapSftpError(error, "list", `${root}/${prefix}`)));
-      yield* files;
+      for (const file of files) {
+        signal?.throwIfAborted();
+        yield file;
+      }
     },
 
     /** A missing key rejects with NOT_FOUND. */
@@ -53,7 +67,9 @@ export function createSftpDestination(options: SftpOptions, ctx: PluginContext):
           size = (await stat(s.sftp, path)).size;
         } catch (error) {
           if ((error as { code?: unknown }).code === SFTP_STATUS.NO_SUCH_FILE) {
-            throw new CairnError("NOT_FOUND", `sftp: ${key} does not exist on ${options.host}`);
+            throw new CairnError("NOT_FOUND", `sftp: ${key} does not exist on ${options.host}`, {
+              cause: error,
+            });
           }
           throw mapSftpError(error, "read", path);
         }
@@ -84,10 +100,10 @@ export function createSftpDestination(options: SftpOptions, ctx: PluginContext):
     async freeSpace(): Promise<number> {
       return connection
         .run(async (s) => {
-          if (!hasExtension(s.sftp, "statvfs@openssh.com")) {
+          if (!hasExtension(s.sftp, STATVFS)) {
             throw new CairnError(
               "DESTINATION_IO",
-              `sftp: ${options.host} does not report free space (no statvfs@openssh.com)`,
+              `sftp: ${options.host} cannot report free space: ${NO_STATVFS}`,
               {
                 hint: "use maxTotalSize or maxCount retention instead of minFreeSpace for this destination",
               },
@@ -97,6 +113,14 @@ export function createSftpDestination(options: SftpOptions, ctx: PluginContext):
           return fs.f_bavail * fs.f_frsize;
         }, true)
         .catch((error: unknown) => Promise.reject(mapSftpError(error, "check free space in", root)));
+    },
+
+    /** Free space needs the statvfs@openssh.com extension, which only the server can announce. */
+    async unavailableCapabilities() {
+      const offered = await connection
+        .run(async (s) => hasExtension(s.sftp, STATVFS), true)
+        .catch((error: unknown) => Promise.reject(mapSftpError(error, "connect to", options.host)));
+      return offered ? {} : { freeSpace: NO_STATVFS };
     },
 
     close: () => connection.close(),

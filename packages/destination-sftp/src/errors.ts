@@ -1,4 +1,4 @@
-import { CairnError } from "@cairn/core";
+import { CairnError, isNetworkError, toDestinationError } from "@cairn/core";
 
 /** SFTP v3 status codes (draft-ietf-secsh-filexfer-02), as ssh2 puts them on `error.code`. */
 export const SFTP_STATUS = {
@@ -12,24 +12,14 @@ export const SFTP_STATUS = {
   OP_UNSUPPORTED: 8,
 } as const;
 
-const NETWORK_CODES = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-]);
-
 /** True when the connection itself failed, so the same call may succeed on a new one. */
 export function isConnectionError(error: unknown): boolean {
   const e = error as { code?: unknown; level?: unknown; message?: unknown } | undefined;
   if (!e || typeof e !== "object") return false;
   // Already mapped inside an action: still a dropped connection.
   if (CairnError.is(error)) return error.code === "DESTINATION_UNAVAILABLE" && error.retryable;
-  if (typeof e.code === "string" && NETWORK_CODES.has(e.code)) return true;
+  if (isNetworkError(error)) return true;
+  // What only SSH and SFTP say: the channel's status codes, ssh2's levels and messages.
   if (e.code === SFTP_STATUS.NO_CONNECTION || e.code === SFTP_STATUS.CONNECTION_LOST) return true;
   if (e.level === "client-socket" || e.level === "client-timeout") return true;
   return /no response from server|not connected|channel (?:closed|is not open)|connection (?:lost|closed)|keepalive timeout/i.test(
@@ -77,7 +67,7 @@ export function mapSftpError(error: unknown, action: string, path: string): Cair
         },
       );
     default:
-      return new CairnError("DESTINATION_IO", `sftp: cannot ${action} ${path}: ${detail}`, { cause: error });
+      return toDestinationError(error, `sftp: cannot ${action} ${path}: ${detail}`);
   }
 }
 

@@ -1,27 +1,9 @@
 import { posix } from "node:path";
-import { CairnError } from "@cairn/core";
+import { checkKey } from "@cairn/core";
 
-/**
- * The remote path of `key` under the destination's folder. Keys come from core's naming,
- * but a plugin must not let a key like `../x` write outside the folder it was given.
- */
+/** The remote path of `key` under the destination's folder; core's checkKey refuses any way out of it. */
 export function remotePath(root: string, key: string): string {
-  const segments = key.split("/");
-  if (
-    key === "" ||
-    key.startsWith("/") ||
-    segments.some((s) => s === "" || s === "." || s === "..") ||
-    key.includes("\0")
-  ) {
-    throw new CairnError(
-      "DESTINATION_IO",
-      `sftp: refusing the key ${JSON.stringify(key)}: it is not a relative path inside the destination`,
-      {
-        hint: "keys are relative POSIX paths without '.' or '..' segments",
-      },
-    );
-  }
-  return posix.join(root, key);
+  return posix.join(root, checkKey(key));
 }
 
 /** The folder option without a trailing slash ("/" stays "/"). */

@@ -7,7 +7,7 @@ export default defineDestination({
   apiVersion: PLUGIN_API_VERSION,
   options: sftpOptions,
   secrets: ["password", "passphrase", "privateKey"],
-  capabilities: { atomicPut: true, delete: true, freeSpace: true, exclusiveCreate: true },
+  capabilities: { delete: true, freeSpace: true, exclusiveCreate: true },
   // The SDK is loaded only when a job uses this destination: every cairn command pays for
   // what it loads, and a backup's peak memory starts from there.
   create: async (options, ctx) => (await import("./destination.js")).createSftpDestination(options, ctx),

@@ -9,6 +9,7 @@ import {
   partialName,
   type StoredObject,
   stalePartials,
+  withDeclaredSize,
 } from "@cairn/core";
 import type { SftpConnection } from "./connection.js";
 import { isConnectionError, mapSftpError, SFTP_STATUS } from "./errors.js";
@@ -66,7 +67,7 @@ export async function putFile(
 
   let written: number;
   try {
-    written = await writeStream(sftp, partial, body, {
+    written = await writeStream(sftp, partial, withDeclaredSize(body, info.size, key), {
       writesInFlight: ctx.writesInFlight,
       sendWindow,
       signal: info.signal,
@@ -74,10 +75,10 @@ export async function putFile(
       hash,
     });
     const stored = await stat(sftp, partial);
-    if (stored.size !== written || (info.size !== undefined && info.size !== written)) {
+    if (stored.size !== written) {
       throw new CairnError(
         "DESTINATION_IO",
-        `sftp: the server stored ${stored.size} bytes of ${key}, but ${info.size ?? written} were sent`,
+        `sftp: the server stored ${stored.size} bytes of ${key}, but ${written} were sent`,
         { retryable: true, hint: "check the server's disk and file system; the next run uploads again" },
       );
     }

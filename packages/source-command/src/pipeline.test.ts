@@ -34,7 +34,7 @@ describe("a command source in a backup job", () => {
           type: "memory",
           apiVersion: PLUGIN_API_VERSION,
           options: z.strictObject({}),
-          capabilities: { atomicPut: true, delete: true, freeSpace: true },
+          capabilities: { delete: true, freeSpace: true },
           create: () => store,
         }),
       ],

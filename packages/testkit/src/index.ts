@@ -1,12 +1,9 @@
+export type { CaseContext, CaseGroup, SuiteSettings, TestRunner } from "./conformance/case-context.js";
 export {
   type DescribeDestinationOptions,
-  type DestinationUnderTest,
+  type DestinationSetup,
   describeDestination,
 } from "./conformance/describe-destination.js";
-export {
-  type DescribeExclusiveCreateOptions,
-  describeExclusiveCreate,
-} from "./conformance/describe-exclusive-create.js";
 export {
   abortAfter,
   bufferStream,

@@ -14,7 +14,7 @@ const diskPlugin = defineDestination({
   apiVersion: PLUGIN_API_VERSION,
   options: z.strictObject({ path: z.string(), token: z.string().optional() }),
   secrets: ["token"],
-  capabilities: { atomicPut: true, delete: true, freeSpace: false },
+  capabilities: { delete: true, freeSpace: false },
   create: () => {
     throw new Error("not used");
   },
@@ -23,7 +23,7 @@ const appendOnly = defineDestination({
   type: "append-only",
   apiVersion: PLUGIN_API_VERSION,
   options: z.strictObject({}),
-  capabilities: { atomicPut: true, delete: false, freeSpace: false },
+  capabilities: { delete: false, freeSpace: false },
   create: () => {
     throw new Error("not used");
   },

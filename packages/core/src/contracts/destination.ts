@@ -12,11 +12,18 @@ export interface PutInfo {
   signal: AbortSignal;
 }
 
-/** What a destination can do, declared as data so core can check a config before running it. */
+/**
+ * What a destination can do beyond the methods every one has, declared as data: core checks a
+ * config against it before running anything, checks after create() that each declared method is
+ * there, and the conformance suite runs the cases of exactly the declared capabilities.
+ */
 export interface DestinationCapabilities {
-  /** put() makes nothing visible under the key until it resolves. Required for backups. */
-  atomicPut: boolean;
-  /** delete() works; retention needs it. */
+  /**
+   * @deprecated Every put must be atomic, so there is nothing to declare: the conformance suite
+   * checks it of every destination. `true` is ignored and `false` is refused; leave it out.
+   */
+  atomicPut?: boolean;
+  /** delete() removes backups; retention needs it. */
   delete: boolean;
   /** freeSpace() tells the bytes available; `minFreeSpace` retention needs it. */
   freeSpace: boolean;
@@ -31,6 +38,8 @@ export interface DestinationCapabilities {
    * precondition). Without it they read, compare, then act, and a writer can slip in between.
    */
   compareAndSwap?: boolean;
+  /** deleteMany() removes many keys in a few requests; prune uses it where declared. */
+  deleteMany?: boolean;
 }
 
 /** A small object and the version the store gave it (a generation, a rev, an ETag, a hash). */
@@ -63,17 +72,31 @@ export interface ExclusiveObjects {
   deleteIfVersion(key: string, version: string, options: { signal: AbortSignal }): Promise<void>;
 }
 
+/** The capabilities a destination may declare. */
+export type CapabilityName = Exclude<keyof DestinationCapabilities, "atomicPut">;
+
+/**
+ * Declared capabilities this instance cannot use after all, each with the reason: an SFTP server
+ * without the statvfs@openssh.com extension cannot tell its free space.
+ */
+export type UnavailableCapabilities = Partial<Record<CapabilityName, string>>;
+
 /**
  * Where archives go. Keys are POSIX-style relative paths (`job/job-2026...zip`).
  *
  * Obligations every implementation keeps (the conformance suite checks them):
+ * - keys: every method refuses a key (or listing prefix) that core's `checkKey` (`checkListPrefix`)
+ *   refuses, with DESTINATION_KEY_INVALID, before touching storage.
  * - put: atomic; a rejected or aborted put leaves nothing under the key; an existing key is
- *   refused with DESTINATION_CONFLICT (backups are never overwritten).
+ *   refused with DESTINATION_CONFLICT (backups are never overwritten); a body shorter or longer
+ *   than a declared `size` is refused with SIZE_MISMATCH (`withDeclaredSize`) and stores nothing.
  * - get: a missing key rejects with a CairnError of code NOT_FOUND.
- * - list: yields each key under the prefix once, in no particular order, never a temporary upload.
+ * - list: yields each key under the prefix once, in no particular order, never a temporary upload,
+ *   across every page; once `signal` aborts it yields nothing more and rejects.
  * - delete: a missing key resolves.
  * - close: may be called more than once.
- * - errors are CairnErrors with a destination code (DESTINATION_AUTH, DESTINATION_QUOTA, ...).
+ * - errors are CairnErrors with a destination code (DESTINATION_AUTH, DESTINATION_QUOTA, ...),
+ *   the SDK's error kept as `cause`.
  */
 export interface Destination extends Partial<ExclusiveObjects> {
   put(key: string, body: Readable, info: PutInfo): Promise<StoredObject>;
@@ -88,6 +111,11 @@ export interface Destination extends Partial<ExclusiveObjects> {
   deleteMany?(keys: readonly string[]): Promise<void>;
   /** Bytes free at the destination, where `capabilities.freeSpace`. */
   freeSpace?(): Promise<number>;
+  /**
+   * Which declared capabilities this instance lacks, where that depends on the server and not on
+   * the plugin (it may connect to find out). Core asks before using one; absent means none.
+   */
+  unavailableCapabilities?(): Promise<UnavailableCapabilities>;
   /**
    * What deleting costs here beyond the obvious, for prune to tell the user: e.g. a bucket whose
    * soft delete keeps (and bills) deleted objects for a while. Undefined when nothing.

@@ -90,6 +90,24 @@ describe("applyRetention", () => {
     expect([...dest.objects.keys()].some((k) => k.includes(ids[5]!))).toBe(false);
   });
 
+  it("removes nothing for minFreeSpace where the server cannot tell its free space, and says so", async () => {
+    // An SFTP server without statvfs@openssh.com: the method is there, the server cannot answer.
+    const blind = Object.assign(Object.create(dest) as typeof dest, {
+      freeSpace: async () => {
+        throw new Error("freeSpace must not be called");
+      },
+      unavailableCapabilities: async () => ({ freeSpace: "no statvfs" }),
+    });
+    const run = await applyRetention(
+      blind,
+      "db",
+      { minFreeSpace: "1TB" },
+      { now, timeZone: "UTC", dryRun: false, logger: silentLogger },
+    );
+    expect(run.remove).toEqual([]);
+    expect(run.notes).toContain("minFreeSpace is set, but this destination cannot tell its free space");
+  });
+
   it("deletes nothing on a dry run", async () => {
     const run = await applyRetention(
       dest,

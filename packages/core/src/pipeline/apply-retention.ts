@@ -1,3 +1,4 @@
+import { freeSpaceOf } from "../capabilities.js";
 import { type BackupCatalog, type IncompleteUpload, listBackups } from "../catalog/list-backups.js";
 import type { Logger } from "../contracts/context.js";
 import type { Destination } from "../contracts/destination.js";
@@ -195,11 +196,11 @@ async function makeFreeSpace(
   spelled: string,
   options: RetentionOptions,
 ): Promise<void> {
-  if (!destination.freeSpace) {
+  const free = await freeSpaceOf(destination);
+  if (free === undefined) {
     run.notes.push("minFreeSpace is set, but this destination cannot tell its free space");
     return;
   }
-  const free = await destination.freeSpace();
   let expected = free + run.remove.reduce((sum, b) => sum + b.size, 0);
   const protect = new Set(options.protect ?? []);
   while (expected < needed && run.keep.length > 1) {

@@ -1,7 +1,7 @@
+import { checkCapabilities } from "../capabilities.js";
 import type { CairnConfig, ConfiguredDestination } from "../config/load.js";
 import type { Logger } from "../contracts/context.js";
 import type { Destination } from "../contracts/destination.js";
-import { checkCapabilities } from "../define.js";
 
 export interface OpenDestination {
   name: string;

@@ -6,6 +6,7 @@ export interface SshdConfigInput {
   username: string;
   passwordAuthentication: boolean;
   rekeyLimit?: string | undefined;
+  deniedSftpRequests?: string[] | undefined;
 }
 
 /** A minimal sshd_config: loopback only, one user, SFTP served in-process by internal-sftp. */
@@ -23,7 +24,7 @@ export function renderSshdConfig(input: SshdConfigInput): string {
     "KbdInteractiveAuthentication no",
     "PermitRootLogin yes",
     `AllowUsers ${input.username}`,
-    "Subsystem sftp internal-sftp",
+    `Subsystem sftp internal-sftp${input.deniedSftpRequests?.length ? ` -P ${input.deniedSftpRequests.join(",")}` : ""}`,
     // Many short test connections at once must not be throttled.
     "MaxStartups 100:30:200",
     "LogLevel ERROR",

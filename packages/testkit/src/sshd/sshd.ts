@@ -17,6 +17,8 @@ export interface SshdOptions {
   passwordAuthentication?: boolean;
   /** sshd's RekeyLimit, e.g. "1M": new keys after that much data, as some servers are set up. */
   rekeyLimit?: string;
+  /** Requests the SFTP server refuses though it announces them (internal-sftp's `-P`), e.g. `["statvfs"]`. */
+  deniedSftpRequests?: string[];
   /** How long to wait for sshd to accept connections; 10 s by default. */
   startTimeoutMs?: number;
 }
@@ -81,7 +83,11 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdServer> 
     hostKey,
     authorizedKeysPath,
     user,
-    { passwordAuthentication: usePassword, rekeyLimit: options.rekeyLimit },
+    {
+      passwordAuthentication: usePassword,
+      rekeyLimit: options.rekeyLimit,
+      deniedSftpRequests: options.deniedSftpRequests,
+    },
     options.startTimeoutMs,
   );
   try {
@@ -132,7 +138,10 @@ class SshdRunner {
     private readonly hostKey: KeyPair,
     private readonly authorizedKeysPath: string,
     private readonly user: TestUser,
-    private readonly settings: Pick<SshdConfigInput, "passwordAuthentication" | "rekeyLimit">,
+    private readonly settings: Pick<
+      SshdConfigInput,
+      "passwordAuthentication" | "rekeyLimit" | "deniedSftpRequests"
+    >,
     private readonly startTimeoutMs = 10_000,
   ) {}
 

@@ -11,7 +11,7 @@ export function memoryPlugin(stores: Map<string, Destination>) {
     type: "memory",
     apiVersion: PLUGIN_API_VERSION,
     options: z.strictObject({ name: z.string() }),
-    capabilities: { atomicPut: true, delete: true, freeSpace: true },
+    capabilities: { delete: true, freeSpace: true },
     create: (options) => stores.get(options.name)!,
   });
 }

@@ -1,3 +1,4 @@
+import { freeSpaceOf } from "../../capabilities.js";
 import { listBackups } from "../../catalog/list-backups.js";
 import type { ConfiguredJob } from "../../config/load.js";
 import type { Logger } from "../../contracts/context.js";
@@ -40,7 +41,10 @@ export async function makeRoomBeforeUpload(
   if (!previous) return [];
   const reserve = job.retention.minFreeSpace === undefined ? 0 : parseSize(job.retention.minFreeSpace);
   const needed = previous.archive.size + reserve;
-  let free = await destination.freeSpace();
+  // A server without the means (SFTP without statvfs) cannot tell: no room is made there.
+  const reported = await freeSpaceOf(destination);
+  if (reported === undefined) return [];
+  let free = reported;
   if (free >= needed) return [];
 
   const plan = planRetention(
