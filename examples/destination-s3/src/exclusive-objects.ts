@@ -1,5 +1,5 @@
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { CairnError, type ExclusiveObjects } from "@cairn/core";
+import { CairnError, checkKey, type ExclusiveObjects } from "@cairn/core";
 import { s3Error } from "./errors.js";
 
 interface S3Failure {
@@ -41,12 +41,14 @@ export function s3ExclusiveObjects(client: S3Client, Bucket: string, prefix: str
 
   return {
     async createExclusive(key, body, { signal }) {
+      checkKey(key);
       return put(key, body, { IfNoneMatch: "*" }, signal).catch((error: unknown) => {
         throw s3Error(error, `create ${key}`, Bucket);
       });
     },
 
     async readVersioned(key, { signal }) {
+      checkKey(key);
       try {
         const object = await client.send(new GetObjectCommand({ Bucket, Key: prefix + key }), {
           abortSignal: signal,
@@ -56,19 +58,21 @@ export function s3ExclusiveObjects(client: S3Client, Bucket: string, prefix: str
       } catch (error) {
         const failure = error as S3Failure;
         if (failure.name === "NoSuchKey" || failure.$metadata?.httpStatusCode === 404) {
-          throw new CairnError("NOT_FOUND", `no ${key} in bucket ${Bucket}`);
+          throw new CairnError("NOT_FOUND", `no ${key} in bucket ${Bucket}`, { cause: error });
         }
         throw s3Error(error, `read ${key}`, Bucket);
       }
     },
 
     async replaceIfVersion(key, body, version, { signal }) {
+      checkKey(key);
       return put(key, body, { IfMatch: version }, signal).catch((error: unknown) => {
         throw lostRace(error) ? changed(key, error) : s3Error(error, `replace ${key}`, Bucket);
       });
     },
 
     async deleteIfVersion(key, version, { signal }) {
+      checkKey(key);
       try {
         await client.send(new DeleteObjectCommand({ Bucket, Key: prefix + key, IfMatch: version }), {
           abortSignal: signal,

@@ -1,4 +1,4 @@
-import { CairnError, type ExclusiveObjects } from "@cairn/core";
+import { CairnError, checkKey, type ExclusiveObjects, httpStatusOf } from "@cairn/core";
 import type { Bucket } from "@google-cloud/storage";
 import { mapGcsError } from "./errors.js";
 
@@ -22,12 +22,14 @@ export function gcsExclusiveObjects(bucket: Bucket, root: string, where: string)
 
   return {
     async createExclusive(key, body) {
+      checkKey(key);
       return write(key, body, 0).catch((error: unknown) => {
         throw mapGcsError(error, `creating "${key}" in ${where}`, bucket.name);
       });
     },
 
     async readVersioned(key) {
+      checkKey(key);
       // An object replaced between the two calls is gone at the generation read: look again.
       for (let attempt = 0; ; attempt++) {
         try {
@@ -43,6 +45,7 @@ export function gcsExclusiveObjects(bucket: Bucket, root: string, where: string)
     },
 
     async replaceIfVersion(key, body, version) {
+      checkKey(key);
       return write(key, body, Number(version)).catch((error: unknown) => {
         if (httpStatusOf(error) === 412 || httpStatusOf(error) === 404) throw changed(key, error);
         throw mapGcsError(error, `replacing "${key}" in ${where}`, bucket.name);
@@ -50,6 +53,7 @@ export function gcsExclusiveObjects(bucket: Bucket, root: string, where: string)
     },
 
     async deleteIfVersion(key, version) {
+      checkKey(key);
       await bucket
         .file(root + key)
         .delete({ ifGenerationMatch: Number(version) })

@@ -91,7 +91,7 @@ export const exclusiveCreate: CaseGroup = {
     test("refuses hostile keys in all four calls with DESTINATION_KEY_INVALID", async (dest) => {
       const store = leased(dest);
       for (const key of ["../.cairn-lock", "/abs/.cairn-lock", "a\\..\\.cairn-lock"]) {
-        const calls = {
+        const calls: Record<string, () => Promise<unknown>> = {
           createExclusive: () => store.createExclusive(key, Buffer.from("x"), { signal: signal() }),
           readVersioned: () => store.readVersioned(key, { signal: signal() }),
           replaceIfVersion: () => store.replaceIfVersion(key, Buffer.from("x"), "1", { signal: signal() }),
