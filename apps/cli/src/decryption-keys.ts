@@ -8,6 +8,7 @@ import {
   expandHome,
   parseIdentityFile,
 } from "@cairn/core";
+import { collectGarbage } from "./v8-flags.js";
 
 /** `--identity FILE` of restore and verify: repeatable, each one a file. */
 export function collectIdentity(value: string, previous: string[] = []): string[] {
@@ -44,6 +45,8 @@ export async function decryptionKeys(
       });
     }
   }
+  // Parsing loaded the age libraries: collect their garbage before the archive streams.
+  if (files.length > 0) collectGarbage();
   identities.push(...(job?.encryption?.identities ?? []));
   return { identities, passphrases: job?.encryption?.passphrases ?? [] };
 }

@@ -68,12 +68,13 @@ describe("memory", () => {
     expect(await peakOfBackup()).toBeLessThan(130_000_000);
   }, 120_000);
 
-  // Encryption is one more stream stage (64 KiB chunks), so memory stays flat, but it is not yet
-  // under the same bound: measured 142 to 151 MB here against 113 to 117 without it. About
-  // 11 MiB is age-encryption's code; the rest is the garbage of sealing (node:crypto gives every
-  // chunk a new buffer). 165 MB still catches a stage that buffers what it encrypts.
-  it("cairn backup with encryption stays flat", async () => {
+  // Encryption is one more stream stage (64 KiB chunks), so memory stays flat, but not yet under
+  // the bound above: measured 136 to 142 MB here against 111 to 117 without it. The age
+  // libraries' heap raises V8's collection limit (the CLI collects their load garbage at once,
+  // v8-flags.ts, which took 142-151 MB down), and sealing gives every chunk a new buffer. 150 MB,
+  // the bench's goal, still catches a stage that buffers what it encrypts.
+  it("cairn backup with encryption stays flat, under the bench's 150 MB", async () => {
     const recipient = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
-    expect(await peakOfBackup(`encryption: { recipients: ["${recipient}"] }`)).toBeLessThan(165_000_000);
+    expect(await peakOfBackup(`encryption: { recipients: ["${recipient}"] }`)).toBeLessThan(150_000_000);
   }, 120_000);
 });

@@ -10,6 +10,7 @@ import {
 } from "@cairn/core";
 import type { CliIO } from "./io.js";
 import { createRegistry } from "./registry.js";
+import { collectGarbage } from "./v8-flags.js";
 
 /** The options every command takes (commander's globals). */
 export interface GlobalOptions {
@@ -60,6 +61,8 @@ export class Session {
         this.options.host === undefined ? {} : { host: this.options.host },
       );
       this.#redact = (text) => config.secrets.redact(text);
+      // Encrypted jobs loaded the age libraries; their garbage goes before any backup streams.
+      if ([...config.jobs.values()].some((job) => job.encryption)) collectGarbage();
       return config;
     })();
     return this.#config;
