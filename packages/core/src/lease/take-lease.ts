@@ -67,7 +67,7 @@ export async function takeLease(
   });
   const deadline = Date.now() + options.waitMs;
   // Short at first (a prune takes a moment), then backing off to a look every second or two.
-  const longestPoll = Math.min(2000, Math.max(100, options.expiryMs / 4));
+  const longestPoll = Math.min(2000, Math.max(100, options.expiryMs / 20));
   let poll = 50;
   let seen: { version: string; since: number } | undefined;
   let holder: LeaseRecord | undefined;
