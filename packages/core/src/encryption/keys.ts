@@ -27,6 +27,15 @@ function keyLines(text: string): string[] {
     .filter((line) => line !== "" && !line.startsWith("#"));
 }
 
+/** Runs a library's parser, saying what was expected when it fails (its own words are terse). */
+function explained<T>(what: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new Error(`not a valid ${what}: ${(error as Error).message}`);
+  }
+}
+
 /** Parses one recipients entry (one or more public keys); throws a message naming what is wrong. */
 export async function parseRecipients(text: string): Promise<ParsedRecipient[]> {
   const lines = keyLines(text);
@@ -34,7 +43,8 @@ export async function parseRecipients(text: string): Promise<ParsedRecipient[]> 
   const parsed: ParsedRecipient[] = [];
   for (const line of lines) {
     if (line.startsWith("ssh-")) {
-      const recipient = (await ssh()).parseSshRecipient(line);
+      const { parseSshRecipient } = await ssh();
+      const recipient = explained("SSH public key", () => parseSshRecipient(line));
       parsed.push({ recipient, label: `${recipient.key.type} ${recipient.key.fingerprint}` });
       continue;
     }
@@ -44,7 +54,7 @@ export async function parseRecipients(text: string): Promise<ParsedRecipient[]> 
       );
     }
     // age-encryption checks the encoding when the key is added.
-    new Encrypter().addRecipient(line);
+    explained("age public key", () => new Encrypter().addRecipient(line));
     parsed.push({ recipient: line, label: line });
   }
   return parsed;
