@@ -74,7 +74,8 @@ describe("running unattended", () => {
 
   it("cairn status reports each destination's newest backup and exits 1 when a job is stale", async () => {
     await project.file("data/a.txt", "alpha");
-    await project.writeConfig(simpleConfig("./data", "staleAfter: 2s"));
+    // Fresh under a generous staleAfter, stale under a tight one: no race with a slow machine.
+    await project.writeConfig(simpleConfig("./data", "staleAfter: 1h"));
     const never = await project.run(["status"]);
     expect(never.code).toBe(1);
     expect(never.stdout).toMatch(/job {2}STALE/);
@@ -85,7 +86,8 @@ describe("running unattended", () => {
     expect(fresh.$run.code).toBe(0);
     expect(fresh.jobs[0]!.stale).toBe(false);
     expect(fresh.jobs[0]!.destinations[0]!.newest!.id).toMatch(/^job-/);
-    await sleep(2500);
+    await project.writeConfig(simpleConfig("./data", "staleAfter: 1s"));
+    await sleep(1200);
     const stale = await project.run(["status"]);
     expect(stale.code).toBe(1);
     expect(stale.stdout).toMatch(/STALE/);
