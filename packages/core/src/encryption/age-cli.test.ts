@@ -66,7 +66,9 @@ async function cairnDecrypt(input: string, options: Omit<DecryptOptions, "what">
 }
 
 function ageDecrypt(input: string, identity: string): Buffer {
-  return execFileSync("age", ["-d", "-i", file(identity), file(input)]);
+  return execFileSync("age", ["-d", "-i", file(identity), file(input)], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 describe("cairn and the age CLI", () => {
