@@ -1,10 +1,8 @@
-import { readFile } from "node:fs/promises";
-import type { Socket } from "node:net";
-import { homedir } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
-import { CairnError, type Logger } from "@cairn/core";
-import { Client, type ConnectConfig, type SFTPWrapper } from "ssh2";
+import type { Logger } from "@cairn/core";
+import { Client, type SFTPWrapper } from "ssh2";
 import { sendWindowOf } from "./channel-window.js";
+import { type ClientInternals, coalesceWrites } from "./coalesce-writes.js";
+import { connectConfig, optionPath } from "./connect-config.js";
 import { isConnectionError, mapConnectError } from "./errors.js";
 import { HostKeyGuard } from "./host-key.js";
 import { endConnection, openSftp } from "./open-sftp.js";
@@ -25,29 +23,6 @@ export interface Session {
    * flight when the socket dies, so long waits race against this.
    */
   lost: Promise<Error>;
-}
-
-/** What ssh2 keeps but its types do not show: the TCP socket it writes every packet to. */
-interface ClientInternals {
-  _sock: Socket;
-}
-
-/**
- * ssh2 hands each encrypted SSH packet (at most 32 KiB of data, the server's limit) to the
- * socket in three writes: length, ciphertext and MAC tag. Without Nagle each write is a
- * syscall and a TCP segment of its own, for us and for sshd reading them. Corking the
- * socket until the current tick ends sends what the tick queued with one writev instead:
- * cairn makes ~4,700 write calls for an upload of 256 MiB instead of ~42,000.
- */
-export function coalesceWrites(socket: Socket): void {
-  const write = socket.write;
-  socket.write = function (this: Socket, ...args: Parameters<Socket["write"]>) {
-    if (!this.writableCorked) {
-      this.cork();
-      process.nextTick(() => this.uncork());
-    }
-    return write.apply(this, args);
-  } as Socket["write"];
 }
 
 /**
@@ -128,12 +103,12 @@ export class SftpConnection {
       host: this.options.host,
       port: this.options.port,
       pinned: typeof this.options.hostKey === "string" ? [this.options.hostKey] : this.options.hostKey,
-      knownHostsPath: this.expand(this.options.knownHosts ?? "~/.ssh/known_hosts"),
+      knownHostsPath: optionPath(this.options.knownHosts ?? "~/.ssh/known_hosts", this.baseDir),
     });
     const ssh = new Client();
     let sftp: SFTPWrapper;
     try {
-      sftp = await openSftp(ssh, await this.connectConfig(guard));
+      sftp = await openSftp(ssh, await connectConfig(this.options, this.baseDir, guard));
     } catch (error) {
       ssh.end();
       throw mapConnectError(error, this.where, guard.rejection);
@@ -161,51 +136,5 @@ export class SftpConnection {
       markLost(error);
     });
     return session;
-  }
-
-  private async connectConfig(guard: HostKeyGuard): Promise<ConnectConfig> {
-    const o = this.options;
-    const config: ConnectConfig = {
-      host: o.host,
-      port: o.port,
-      username: o.username,
-      readyTimeout: o.timeoutSeconds * 1000,
-      keepaliveInterval: o.keepaliveSeconds * 1000,
-      // Give up on a silent server after about timeoutSeconds.
-      keepaliveCountMax: Math.max(1, Math.ceil(o.timeoutSeconds / o.keepaliveSeconds)),
-      hostVerifier: guard.verify,
-    };
-    if (o.privateKey !== undefined) config.privateKey = await this.privateKeyText(o.privateKey);
-    if (o.passphrase !== undefined) config.passphrase = o.passphrase;
-    if (o.password !== undefined) config.password = o.password;
-    if (o.agent !== undefined && o.agent !== false) {
-      const socket = o.agent === true ? process.env.SSH_AUTH_SOCK : o.agent;
-      if (!socket) {
-        throw new CairnError("CONFIG_INVALID", "sftp: agent is true but SSH_AUTH_SOCK is not set", {
-          hint: "start ssh-agent and add the key (ssh-add), or give the agent's socket path as agent",
-        });
-      }
-      config.agent = socket;
-    }
-    return config;
-  }
-
-  /** privateKey holds the key itself (from `${file:...}` or `${env:...}`) or the path of the key file. */
-  private async privateKeyText(value: string): Promise<string> {
-    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----|^PuTTY-User-Key-File/m.test(value)) return value;
-    const path = this.expand(value);
-    try {
-      return await readFile(path, "utf8");
-    } catch (error) {
-      throw new CairnError("CONFIG_INVALID", `sftp: cannot read the private key file ${path}`, {
-        cause: error,
-        hint: 'give the key\'s path, or its text with privateKey: "${file:~/.ssh/id_ed25519}"',
-      });
-    }
-  }
-
-  private expand(path: string): string {
-    if (path === "~" || path.startsWith("~/")) return join(homedir(), path.slice(1));
-    return isAbsolute(path) ? path : resolve(this.baseDir, path);
   }
 }

@@ -1,30 +1,12 @@
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
 import type { Readable } from "node:stream";
-import {
-  CairnError,
-  isPartialName,
-  type Logger,
-  type PutInfo,
-  partialName,
-  type StoredObject,
-  stalePartials,
-  withDeclaredSize,
-} from "@cairn/core";
+import { CairnError, type Logger, type PutInfo, partialName, type StoredObject, withDeclaredSize } from "@cairn/core";
 import type { SftpConnection } from "./connection.js";
 import { isConnectionError, mapSftpError, SFTP_STATUS } from "./errors.js";
+import { discardPartial, removeOrphans, removeStalePartials } from "./leftovers.js";
 import { remoteSha256 } from "./remote-checksum.js";
-import {
-  hasExtension,
-  makeFolders,
-  posixRename,
-  readdir,
-  rename,
-  stat,
-  statIfExists,
-  statvfs,
-  unlink,
-} from "./sftp-calls.js";
+import { hasExtension, makeFolders, posixRename, rename, stat, statIfExists, statvfs } from "./sftp-calls.js";
 import { WRITE_SIZE, writeStream } from "./upload.js";
 
 export interface PutContext {
@@ -138,55 +120,6 @@ async function commit(
     if (code !== SFTP_STATUS.FAILURE && code !== SFTP_STATUS.OP_UNSUPPORTED) throw error;
     if (!hasExtension(sftp, "posix-rename@openssh.com")) throw error;
     await posixRename(sftp, partial, path);
-  }
-}
-
-async function discardPartial(
-  ctx: PutContext,
-  sftp: Parameters<typeof unlink>[0],
-  partial: string,
-  cause: unknown,
-): Promise<void> {
-  if (isConnectionError(cause)) {
-    ctx.orphans.add(partial);
-    return;
-  }
-  await unlink(sftp, partial).catch((error: unknown) => {
-    if (isConnectionError(error)) ctx.orphans.add(partial);
-    else ctx.logger.warn("sftp: could not remove an unfinished upload", { path: partial });
-  });
-}
-
-/**
- * Removes what uploads from killed processes left in the folder a put writes to: they are never
- * listed, so nothing else would ever remove them, and they take space. Core decides which
- * (cairn's own partial names of its own backups, a day old); a failure here never fails the backup.
- */
-async function removeStalePartials(
-  sftp: Parameters<typeof readdir>[0],
-  folder: string,
-  folderKey: string,
-  logger: Logger,
-): Promise<void> {
-  const entries = await readdir(sftp, folder).catch(() => []);
-  const files = entries
-    .filter(({ filename, attrs }) => attrs.isFile() && isPartialName(filename))
-    .map(({ filename, attrs }) => ({ name: filename, modified: new Date(attrs.mtime * 1000) }));
-  for (const name of stalePartials(folderKey, files)) {
-    const path = posix.join(folder, name);
-    await unlink(sftp, path).then(
-      () => logger.info("sftp: removed an upload a killed run left behind", { path }),
-      () => logger.warn("sftp: could not remove an upload a killed run left behind", { path }),
-    );
-  }
-}
-
-async function removeOrphans(ctx: PutContext, sftp: Parameters<typeof unlink>[0]): Promise<void> {
-  for (const partial of [...ctx.orphans]) {
-    await unlink(sftp, partial).catch((error: unknown) => {
-      if ((error as { code?: unknown }).code !== SFTP_STATUS.NO_SUCH_FILE) throw error;
-    });
-    ctx.orphans.delete(partial);
   }
 }
 

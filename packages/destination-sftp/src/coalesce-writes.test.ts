@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { coalesceWrites } from "./connection.js";
+import { coalesceWrites } from "./coalesce-writes.js";
 
 const open: { close(): void }[] = [];
 afterEach(() => {
