@@ -1,7 +1,14 @@
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
 import type { Readable } from "node:stream";
-import { CairnError, type Logger, type PutInfo, partialName, type StoredObject, withDeclaredSize } from "@cairn/core";
+import {
+  CairnError,
+  type Logger,
+  type PutInfo,
+  partialName,
+  type StoredObject,
+  withDeclaredSize,
+} from "@cairn/core";
 import type { SftpConnection } from "./connection.js";
 import { isConnectionError, mapSftpError, SFTP_STATUS } from "./errors.js";
 import { discardPartial, removeOrphans, removeStalePartials } from "./leftovers.js";
