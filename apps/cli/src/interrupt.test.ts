@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { open, readdir, stat } from "node:fs/promises";
+import { open, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -79,7 +79,11 @@ describe("a run that is killed", () => {
 
   it("two concurrent runs of one job: the second fails with LOCKED and the first completes", async () => {
     await project.file("data/a.txt", "a");
-    await project.writeConfig(simpleConfig("./data", 'hooks: { before: "sleep 2" }'));
+    // The first run holds the lock until the test lets it go, however slowly the second one starts.
+    const release = join(project.dir, "release");
+    await project.writeConfig(
+      simpleConfig("./data", `hooks: { before: "while [ ! -e '${release}' ]; do sleep 0.1; done" }`),
+    );
     const firstRun = finished(project.start(["backup"]));
     const locks = join(project.stateDir, "cairn", "locks");
     await waitFor(
@@ -93,6 +97,7 @@ describe("a run that is killed", () => {
     expect(second.stdout).toContain('job "job" is already running');
     expect(second.stdout).toContain("[LOCKED]");
 
+    await writeFile(release, "");
     const first = await firstRun;
     expect(first.code, first.stderr).toBe(0);
     expect((await listed(project)).backups).toHaveLength(1);
