@@ -71,7 +71,7 @@ describe("cairn restore", () => {
   });
   afterEach(() => project.cleanup());
 
-  for (const format of ["zip", "tar.gz"]) {
+  for (const format of ["zip", "tar.gz", "tar.zst"]) {
     it(`gives back byte-identical files with their modification times (${format})`, async () => {
       const files = {
         "data/readme.txt": Buffer.from("hello\n"),
@@ -87,6 +87,9 @@ describe("cairn restore", () => {
       await project.writeConfig(simpleConfig("./data", "", format));
       const backup = await project.run(["backup"]);
       expect(backup.code, backup.stderr).toBe(0);
+      expect(backup.stdout).toContain(`.${format}`);
+      const verify = await project.run(["verify", "job"]);
+      expect(verify.code, verify.stderr).toBe(0);
 
       // The job name restores its newest backup.
       const restore = await project.run(["restore", "job", "--to", "out"]);

@@ -1,5 +1,6 @@
 import {
   ARCHIVE_EXTENSIONS,
+  ARCHIVE_LEVELS,
   type ArchiveFormat,
   type ArchiveOptions,
   type Archiver,
@@ -10,14 +11,22 @@ import { writeTar } from "./tar/write-tar.js";
 import { readTar } from "./tar-reader.js";
 import { writeZip } from "./zip/write-zip.js";
 import { readZip } from "./zip-reader.js";
+import { assertZstd } from "./zstd/zstd-in-parallel.js";
 
 /** Deflate level 6: the usual balance, and what `zip` and `gzip` use by default. */
 export const DEFAULT_LEVEL = 6;
 
+/** zstd level 3: zstd's own default, and what `tar --zstd` uses. */
+export const DEFAULT_ZSTD_LEVEL = 3;
+
 export function createArchiver(format: ArchiveFormat, options: ArchiveOptions = {}): Archiver {
-  const level = options.level ?? DEFAULT_LEVEL;
-  if (!Number.isInteger(level) || level < 0 || level > 9) {
-    throw new CairnError("CONFIG_INVALID", `compression level ${level} is not a whole number from 0 to 9`);
+  const level = options.level ?? (format === "tar.zst" ? DEFAULT_ZSTD_LEVEL : DEFAULT_LEVEL);
+  const range = ARCHIVE_LEVELS[format];
+  if (range && (!Number.isInteger(level) || level < range.min || level > range.max)) {
+    throw new CairnError(
+      "CONFIG_INVALID",
+      `compression level ${level} is not a whole number from ${range.min} to ${range.max} (${format})`,
+    );
   }
   const extension = ARCHIVE_EXTENSIONS[format];
   switch (format) {
@@ -33,14 +42,25 @@ export function createArchiver(format: ArchiveFormat, options: ArchiveOptions = 
         format,
         extension,
         write: (entries, ctx, write) => writeTar(entries, ctx, { ...write }),
-        read: (a, ctx) => readTar(a, ctx, false),
+        read: (a, ctx) => readTar(a, ctx, undefined),
       };
     case "tar.gz":
       return {
         format,
         extension,
-        write: (entries, ctx, write) => writeTar(entries, ctx, { ...write, gzipLevel: level }),
-        read: (a, ctx) => readTar(a, ctx, true),
+        write: (entries, ctx, write) =>
+          writeTar(entries, ctx, { ...write, compression: { kind: "gzip", level } }),
+        read: (a, ctx) => readTar(a, ctx, "gzip"),
+      };
+    case "tar.zst":
+      // Checked here, not at the first write, so restore on an old Node.js says why at once.
+      assertZstd();
+      return {
+        format,
+        extension,
+        write: (entries, ctx, write) =>
+          writeTar(entries, ctx, { ...write, compression: { kind: "zstd", level } }),
+        read: (a, ctx) => readTar(a, ctx, "zstd"),
       };
   }
 }
@@ -50,4 +70,5 @@ export const archivers: Record<ArchiveFormat, ArchiverFactory> = {
   zip: (options) => createArchiver("zip", options),
   tar: (options) => createArchiver("tar", options),
   "tar.gz": (options) => createArchiver("tar.gz", options),
+  "tar.zst": (options) => createArchiver("tar.zst", options),
 };

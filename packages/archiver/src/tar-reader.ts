@@ -1,16 +1,21 @@
-import { PassThrough, Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { PassThrough, Readable, type Transform } from "node:stream";
+import * as zlib from "node:zlib";
 import type { ArchivedEntry, RunContext } from "@cairn/core";
 import tar from "tar-stream";
 import { invalidArchive } from "./errors.js";
+import { frameSplitter } from "./zstd/frame-ends.js";
 
-/** Reads a tar or tar.gz back, entry by entry, as it streams in. */
+export type TarCompression = "gzip" | "zstd" | undefined;
+
+const FORMAT = { gzip: "tar.gz", zstd: "tar.zst" } as const;
+
+/** Reads a tar, tar.gz or tar.zst back, entry by entry, as it streams in. */
 export async function* readTar(
   archive: Readable,
   ctx: RunContext,
-  gzip: boolean,
+  compression: TarCompression,
 ): AsyncGenerator<ArchivedEntry> {
-  const format = gzip ? "tar.gz" : "tar";
+  const format = compression ? FORMAT[compression] : "tar";
   const extract = tar.extract();
   const input = new PassThrough();
   // A failure to read the archive (a dropped connection) is passed on as it is; a failure to
@@ -21,13 +26,19 @@ export async function* readTar(
     readFailure = error;
     input.destroy(error);
   });
-  if (gzip) {
-    const gunzip = createGunzip();
-    gunzip.once("error", (error) => input.destroy(invalidArchive(format, error)));
-    archive.pipe(gunzip).pipe(input);
-  } else {
-    archive.pipe(input);
+  // zstd's frames reach the decompressor one at a time (see frame-ends.ts).
+  const decoders: Transform[] =
+    compression === "gzip"
+      ? [zlib.createGunzip()]
+      : compression === "zstd"
+        ? [frameSplitter(), zlib.createZstdDecompress()]
+        : [];
+  let upstream: Readable = archive;
+  for (const decoder of decoders) {
+    decoder.once("error", (error) => input.destroy(invalidArchive(format, error)));
+    upstream = upstream.pipe(decoder);
   }
+  upstream.pipe(input);
   input.once("error", (error) => extract.destroy(error));
   input.pipe(extract as unknown as NodeJS.WritableStream);
   const onAbort = () => extract.destroy(ctx.signal.reason as Error);

@@ -7,6 +7,7 @@ export {
 } from "./capabilities.js";
 export type { BackupCatalog, CompleteBackup, IncompleteUpload } from "./catalog/list-backups.js";
 export { listBackups } from "./catalog/list-backups.js";
+export { ARCHIVE_LEVELS, formatUnsupported } from "./config/archive-checks.js";
 export { CONFIG_NAMES, findConfigFile } from "./config/find.js";
 export { formatIssue, formatPath } from "./config/issues.js";
 export { configJsonSchema } from "./config/json-schema.js";
@@ -30,7 +31,7 @@ export type {
   ArchiverFactory,
   ArchiveWriteOptions,
 } from "./contracts/archiver.js";
-export { ARCHIVE_EXTENSIONS, SIZES_UP_FRONT } from "./contracts/archiver.js";
+export { ARCHIVE_EXTENSIONS, ARCHIVE_FORMATS, SIZES_UP_FRONT } from "./contracts/archiver.js";
 export type { Logger, LogLevel, RunContext } from "./contracts/context.js";
 export { silentLogger } from "./contracts/context.js";
 export type {

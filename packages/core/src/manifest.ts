@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ARCHIVE_FORMATS } from "./contracts/archiver.js";
 import { CairnError } from "./errors.js";
 
 /**
@@ -18,7 +19,7 @@ export const manifestSchema = z.object({
   source: z.string(),
   archive: z.object({
     key: z.string(),
-    format: z.enum(["zip", "tar", "tar.gz"]),
+    format: z.enum(ARCHIVE_FORMATS),
     size: z.number().int().nonnegative(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
   }),

@@ -13,16 +13,16 @@ describe("backup naming", () => {
 
   it("reads back every key it makes", () => {
     const id = newBackupId("db", time);
-    for (const [key, kind] of [
-      [archiveKey("db", id, ".tar.gz"), "archive"],
-      [manifestKey("db", id), "manifest"],
-      [archiveKey("db", id, ".zip.age"), "archive"],
-      [archiveKey("db", id, ".tar.gz.age"), "archive"],
+    for (const [key, kind, extension] of [
+      ...[".zip", ".tar", ".tar.gz", ".tar.zst", ".zip.age", ".tar.zst.age"].map(
+        (ext) => [archiveKey("db", id, ext), "archive", ext] as const,
+      ),
+      [manifestKey("db", id), "manifest", ".manifest.json"],
     ] as const) {
       const parsed = parseKey(key);
       expect(parsed).toMatchObject({ job: "db", id, kind, time: new Date("2026-11-22T03:00:00Z") });
+      expect(parsed?.extension).toBe(extension);
     }
-    expect(parseKey(archiveKey("db", id, ".zip.age"))?.extension).toBe(".zip.age");
   });
 
   it("ignores keys it did not make, so foreign files are never counted or deleted", () => {

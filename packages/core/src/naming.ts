@@ -1,11 +1,14 @@
 import { randomBytes } from "node:crypto";
+import { ARCHIVE_EXTENSIONS } from "./contracts/archiver.js";
 
 /**
- * Backup names: `<job>/<name>-<YYYYMMDDTHHMMSSZ>-<4 base36>` plus `.zip`, `.tar`, `.tar.gz`
- * (each with `.age` after it when encrypted) or `.manifest.json`. cairn only ever lists, counts
- * or deletes keys of this shape, so anything else a user keeps at the destination is safe from it.
+ * Backup names: `<job>/<name>-<YYYYMMDDTHHMMSSZ>-<4 base36>` plus `.zip`, `.tar`, `.tar.gz`,
+ * `.tar.zst` (each with `.age` after it when encrypted) or `.manifest.json`. cairn only ever
+ * lists, counts or deletes keys of this shape, so anything else a user keeps at the destination
+ * is safe from it.
  */
-const ARCHIVE_SUFFIXES = [".tar.gz", ".tar", ".zip"] as const;
+// Longest first, so that ".tar.gz" is never taken for a name ending in ".gz".
+const ARCHIVE_SUFFIXES = Object.values(ARCHIVE_EXTENSIONS).sort((a, b) => b.length - a.length);
 /** An archive encrypted in the age format: `age -d` opens it as it is named. */
 export const ENCRYPTED_SUFFIX = ".age";
 const MANIFEST_SUFFIX = ".manifest.json";

@@ -26,8 +26,8 @@ jobs:
       path: ./data                  # a file or a folder
       exclude: ["*.tmp", ".cache"]
     archive:
-      format: zip                   # zip, tar or tar.gz
-      level: 6                      # 0 stores, 9 squeezes hardest
+      format: zip                   # zip, tar, tar.gz or tar.zst (fastest)
+      level: 6                      # 0 stores, 9 squeezes hardest (tar.zst: 1 to 19)
     destinations: [disk]            # streamed to all of them at once
     retention:                      # applied after each successful backup; see docs/retention.md
       keepDaily: 7

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, readlink, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -88,4 +89,35 @@ describe("tar writer", () => {
     const error2 = await buffer(createArchiver("tar").write(list(shrunk), ctx())).catch((e: unknown) => e);
     expect(CairnError.is(error2, "SOURCE_CHANGED")).toBe(true);
   });
+
+  it("writes a tar.zst of many frames that tar --zstd and zstd -d open, at the level asked for", async () => {
+    const log = Buffer.from(
+      Array.from({ length: 200_000 }, (_, i) => `GET /item/${i % 5000} 200\n`).join(""),
+    );
+    const noise = randomBytes(2_500_000);
+    const entries = () => list(file("logs/access.log", log), file("noise.bin", noise));
+    const fast = await buffer(createArchiver("tar.zst", { level: 1 }).write(entries(), ctx()));
+    const small = await buffer(createArchiver("tar.zst", { level: 19 }).write(entries(), ctx()));
+    expect(small.length).toBeLessThan(fast.length);
+    const dir = await mkdtemp(join(tmpdir(), "cairn-tar-zst-"));
+    try {
+      await writeFile(join(dir, "a.tar.zst"), fast);
+      const quiet = { cwd: dir, encoding: "utf8", stdio: "pipe" } as const;
+      const frames = /Zstandard Frames: (\d+)/.exec(execFileSync("zstd", ["-lv", "a.tar.zst"], quiet));
+      expect(Number(frames?.[1])).toBeGreaterThan(3);
+      execFileSync("zstd", ["-q", "-d", "a.tar.zst", "-o", "a.tar"], quiet);
+      expect(execFileSync(systemTar(), ["-tf", "a.tar"], quiet)).toContain("noise.bin");
+      execFileSync(systemTar(), ["--zstd", "-xf", "a.tar.zst"], quiet);
+      expect((await readFile(join(dir, "logs/access.log"))).equals(log)).toBe(true);
+      expect((await readFile(join(dir, "noise.bin"))).equals(noise)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const back = new Map<string, Buffer>();
+    for await (const entry of createArchiver("tar.zst").read(Readable.from([small]), ctx())) {
+      if (entry.content) back.set(entry.path, await buffer(entry.content));
+    }
+    expect(back.get("logs/access.log")?.equals(log)).toBe(true);
+    expect(back.get("noise.bin")?.equals(noise)).toBe(true);
+  }, 30_000);
 });

@@ -6,17 +6,18 @@ import { openContent, READ_AHEAD, readWhole, SMALL_FILE_BYTES } from "../entry-c
 import { abortError } from "../errors.js";
 import { OutputBatch } from "../output-batch.js";
 import { readAhead } from "../read-ahead.js";
+import { zstdInParallel } from "../zstd/zstd-in-parallel.js";
 import { endOfTar, padding, tarHeader } from "./tar-header.js";
 
 export interface TarWriterOptions extends ArchiveWriteOptions {
-  /** gzip level; undefined writes a plain tar. */
-  gzipLevel?: number;
+  /** How the tar is compressed; undefined writes a plain tar. */
+  compression?: { kind: "gzip" | "zstd"; level: number };
 }
 
 type Prepared = { entry: SourceEntry; data?: Buffer };
 
 /**
- * Streams a tar (or tar.gz) of the entries. Small files are read a few ahead of their turn (one
+ * Streams a tar (or tar.gz, tar.zst) of the entries. Small files are read a few ahead of their turn (one
  * file opened after another leaves the CPU idle); large ones stream through in order.
  */
 export function writeTar(
@@ -24,10 +25,14 @@ export function writeTar(
   ctx: RunContext,
   options: TarWriterOptions,
 ): Readable {
+  const tar = tarChunks(entries, ctx, options.trailer);
+  const { compression } = options;
   const output = Readable.from(
-    options.gzipLevel === undefined
-      ? tarChunks(entries, ctx, options.trailer)
-      : gzipped(tarChunks(entries, ctx, options.trailer), options.gzipLevel),
+    compression === undefined
+      ? tar
+      : compression.kind === "gzip"
+        ? gzipped(tar, compression.level)
+        : zstdInParallel(tar, compression.level),
     { objectMode: false, highWaterMark: 256 * 1024 },
   );
   const onAbort = () => output.destroy(abortError(ctx.signal));

@@ -93,6 +93,19 @@ jobs:
     expect(second).toContain('jobs.db.destinations[1]: no destination named "nas"');
   });
 
+  it("checks the compression level against the format's own range", async () => {
+    const withArchive = (archive: string) =>
+      valid.replace("destinations: [disk]", `destinations: [disk]\n    archive: ${archive}`);
+    const zstd = await parseConfig(withArchive("{ format: tar.zst, level: 19 }"), "/c.yaml", registry());
+    expect(zstd.jobs.get("db")!.archive).toEqual({ format: "tar.zst", level: 19 });
+    expect(await problemsOf(withArchive("{ format: zip, level: 12 }"))).toContain(
+      "jobs.db.archive.level: zip takes a level from 0 to 9, got 12",
+    );
+    expect(await problemsOf(withArchive("{ format: tar.zst, level: 0 }"))).toContain(
+      "jobs.db.archive.level: tar.zst takes a level from 1 to 19, got 0",
+    );
+  });
+
   it("refuses retention at a destination that cannot delete", async () => {
     const message = await problemsOf(`
 destinations:

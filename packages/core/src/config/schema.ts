@@ -1,8 +1,10 @@
 import { z } from "zod";
+import { ARCHIVE_FORMATS } from "../contracts/archiver.js";
 import { encryptionConfigSchema } from "../encryption/schema.js";
 import { notifySchema } from "../notify/schema.js";
 import { retentionPolicySchema } from "../retention/index.js";
 import { clockDurationSchema } from "../sources/path-options.js";
+import { ARCHIVE_LEVELS, formatUnsupported } from "./archive-checks.js";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const nameSchema = z
@@ -14,11 +16,35 @@ export const pluginEntrySchema = z.looseObject({
   type: z.string({ message: "needs a `type` (a built-in like `local`, or an npm package name)" }).min(1),
 });
 
-export const archiveConfigSchema = z.strictObject({
-  format: z.enum(["zip", "tar", "tar.gz"]).default("zip"),
-  /** Compression level: 0 stores, 9 squeezes hardest; 6 is the usual balance. */
-  level: z.int().min(0).max(9).optional(),
-});
+export const archiveConfigSchema = z
+  .strictObject({
+    format: z.enum(ARCHIVE_FORMATS).default("zip"),
+    /**
+     * Compression level. zip and tar.gz: 0 stores, 9 squeezes hardest, 6 (the default) is the
+     * usual balance. tar.zst: zstd's 1 to 19, 3 by default.
+     */
+    level: z.int().min(0).max(19).optional(),
+  })
+  .superRefine((archive, ctx) => {
+    const unsupported = formatUnsupported(archive.format);
+    if (unsupported) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["format"],
+        message: `${unsupported}: upgrade Node.js, or use format tar.gz`,
+        // The message says it all; the whole archive mapping after it would only confuse.
+        input: undefined,
+      });
+    }
+    const levels = ARCHIVE_LEVELS[archive.format];
+    if (archive.level !== undefined && levels && (archive.level < levels.min || archive.level > levels.max)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["level"],
+        message: `${archive.format} takes a level from ${levels.min} to ${levels.max}, got ${archive.level}`,
+      });
+    }
+  });
 
 /** Shell commands run around a job, with CAIRN_JOB, CAIRN_BACKUP_ID, CAIRN_STATUS and CAIRN_DESTINATIONS set. */
 export const hooksConfigSchema = z.strictObject({

@@ -2,12 +2,16 @@ import type { Readable } from "node:stream";
 import type { RunContext } from "./context.js";
 import type { EntryType, SourceEntry } from "./source.js";
 
-export type ArchiveFormat = "zip" | "tar" | "tar.gz";
+/** The archive formats cairn writes and reads; the config, manifests and key names follow this list. */
+export const ARCHIVE_FORMATS = ["zip", "tar", "tar.gz", "tar.zst"] as const;
+
+export type ArchiveFormat = (typeof ARCHIVE_FORMATS)[number];
 
 export const ARCHIVE_EXTENSIONS: Record<ArchiveFormat, string> = {
   zip: ".zip",
   tar: ".tar",
   "tar.gz": ".tar.gz",
+  "tar.zst": ".tar.zst",
 };
 
 /**
@@ -19,10 +23,11 @@ export const SIZES_UP_FRONT: Record<ArchiveFormat, boolean> = {
   zip: false,
   tar: true,
   "tar.gz": true,
+  "tar.zst": true,
 };
 
 export interface ArchiveOptions {
-  /** Compression level 0 to 9 where the format compresses. */
+  /** Compression level where the format compresses: deflate's 0 to 9, zstd's 1 to 19. */
   level?: number;
 }
 
