@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { destinationLimitKeys } from "../bandwidth/options.js";
 import type { PluginRegistry } from "../registry.js";
 import { configSchema, jobConfigSchema, pluginEntrySchema } from "./schema.js";
 
@@ -7,17 +8,17 @@ import { configSchema, jobConfigSchema, pluginEntrySchema } from "./schema.js";
  * complete and check `cairn.config.yaml` (point the YAML language server at it).
  */
 export function configJsonSchema(registry: PluginRegistry): Record<string, unknown> {
-  const variants = (plugins: { type: string; options: z.ZodType }[]) => {
+  const variants = (plugins: { type: string; options: z.ZodType }[], coreKeys: z.ZodRawShape = {}) => {
     const typed = plugins.map((plugin) =>
       plugin.options instanceof z.ZodObject
-        ? plugin.options.extend({ type: z.literal(plugin.type) })
-        : pluginEntrySchema.extend({ type: z.literal(plugin.type) }),
+        ? plugin.options.extend({ type: z.literal(plugin.type), ...coreKeys })
+        : pluginEntrySchema.extend({ type: z.literal(plugin.type), ...coreKeys }),
     );
     const [first, ...rest] = [...typed, pluginEntrySchema];
     return rest.length > 0 ? z.union([first!, ...rest]) : first!;
   };
   const schema = configSchema.extend({
-    destinations: z.record(z.string(), variants(registry.destinationTypes)),
+    destinations: z.record(z.string(), variants(registry.destinationTypes, destinationLimitKeys)),
     jobs: z.record(z.string(), jobConfigSchema.extend({ source: variants(registry.sourceTypes) })),
   });
   return {

@@ -106,6 +106,22 @@ jobs:
     );
   });
 
+  it("takes bandwidth limits on any destination, keeping them from the plugin's own options", async () => {
+    const limited = valid.replace(
+      "disk: { type: disk-test, path: ./backups }",
+      'disk: { type: disk-test, path: ./backups, bandwidthLimit: "08:00,1MiB/s 19:00,off", limits: { download: 20MiB/s } }',
+    );
+    const config = await parseConfig(limited, "/c.yaml", registry());
+    const disk = config.destinations.get("disk")!;
+    expect(disk.options).toEqual({ path: "./backups" });
+    expect(Object.keys(disk.bandwidth).sort()).toEqual(["download", "upload"]);
+    const message = await problemsOf(
+      valid.replace("path: ./backups }", "path: ./backups, limits: { upload: fast, sideways: 1M } }"),
+    );
+    expect(message).toContain('destinations.disk.limits.upload: cannot read the rate "fast"');
+    expect(message).toContain("destinations.disk.limits.sideways: unknown key");
+  });
+
   it("refuses retention at a destination that cannot delete", async () => {
     const message = await problemsOf(`
 destinations:

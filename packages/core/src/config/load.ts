@@ -3,6 +3,8 @@ import { hostname } from "node:os";
 import { dirname, isAbsolute, resolve } from "node:path";
 import YAML from "yaml";
 import type { z } from "zod";
+import { bandwidthOf, type DestinationBandwidth } from "../bandwidth/limit-destination.js";
+import { LIMIT_KEYS, limitsOf } from "../bandwidth/options.js";
 import type { DestinationPlugin, SourcePlugin } from "../define.js";
 import { type ConfiguredEncryption, configureEncryption } from "../encryption/config.js";
 import { CairnError } from "../errors.js";
@@ -23,6 +25,8 @@ export interface ConfiguredDestination {
   name: string;
   plugin: DestinationPlugin;
   options: unknown;
+  /** The destination's bandwidth limits, one bucket per direction for every transfer in this process. */
+  bandwidth: DestinationBandwidth;
 }
 
 export interface ConfiguredJob {
@@ -110,8 +114,10 @@ export async function parseConfig(
     });
     if (!plugin) continue;
     addDeclaredSecrets(plugin.secrets, entry, secrets);
-    const options = checkOptions(plugin.options, entry, at, problems);
-    if (options !== undefined) destinations.set(name, { name, plugin, options });
+    const options = checkOptions(plugin.options, entry, at, problems, LIMIT_KEYS);
+    if (options !== undefined) {
+      destinations.set(name, { name, plugin, options, bandwidth: bandwidthOf(limitsOf(entry)) });
+    }
   }
 
   const jobs = new Map<string, ConfiguredJob>();
@@ -233,14 +239,16 @@ function addDeclaredSecrets(
   for (const key of keys ?? []) addAll(entry[key]);
 }
 
-/** A plugin's own schema checks its options; its errors carry the config key path. */
+/** A plugin's own schema checks its options (all but `type` and core's own keys); its errors carry the config key path. */
 function checkOptions(
   schema: z.ZodType,
   entry: Record<string, unknown>,
   at: PropertyKey[],
   problems: string[],
+  coreKeys: readonly string[] = [],
 ): unknown {
   const { type: _type, ...options } = entry;
+  for (const key of coreKeys) delete options[key];
   const parsed = schema.safeParse(options, { reportInput: true });
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) problems.push(formatIssue(issue, at));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { destinationLimitKeys } from "../bandwidth/options.js";
 import { ARCHIVE_FORMATS } from "../contracts/archiver.js";
 import { encryptionConfigSchema } from "../encryption/schema.js";
 import { notifySchema } from "../notify/schema.js";
@@ -15,6 +16,9 @@ const nameSchema = z
 export const pluginEntrySchema = z.looseObject({
   type: z.string({ message: "needs a `type` (a built-in like `local`, or an npm package name)" }).min(1),
 });
+
+/** A destination: its plugin's `type` and options, plus the limits core applies to any destination. */
+export const destinationEntrySchema = pluginEntrySchema.extend(destinationLimitKeys);
 
 export const archiveConfigSchema = z
   .strictObject({
@@ -105,7 +109,7 @@ export const configSchema = z.strictObject({
   stateDir: z.string().optional(),
   /** Third-party plugin packages to load before the destinations and jobs are checked. */
   plugins: z.array(z.string()).optional(),
-  destinations: z.record(nameSchema, pluginEntrySchema),
+  destinations: z.record(nameSchema, destinationEntrySchema),
   jobs: z.record(nameSchema, jobConfigSchema),
   /** Where to report every job's runs. */
   notify: notifySchema.optional(),

@@ -1,3 +1,4 @@
+import { limitDestination } from "../bandwidth/limit-destination.js";
 import { checkCapabilities } from "../capabilities.js";
 import type { CairnConfig, ConfiguredDestination } from "../config/load.js";
 import type { Logger } from "../contracts/context.js";
@@ -9,7 +10,10 @@ export interface OpenDestination {
   destination: Destination;
 }
 
-/** Creates a configured destination and checks that it has what its plugin declares. */
+/**
+ * Creates a configured destination, checks that it has what its plugin declares, and holds its
+ * transfers to the configured bandwidth limits.
+ */
 export async function openDestination(
   config: CairnConfig,
   name: string,
@@ -24,7 +28,7 @@ export async function openDestination(
     secrets: config.secrets,
   });
   checkCapabilities(configured.plugin.type, configured.plugin.capabilities, destination);
-  return { name, configured, destination };
+  return { name, configured, destination: limitDestination(destination, configured.bandwidth) };
 }
 
 export async function closeQuietly(open: OpenDestination, logger: Logger): Promise<void> {
