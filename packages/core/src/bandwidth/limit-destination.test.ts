@@ -10,7 +10,7 @@ describe("limitDestination", () => {
     const plain = createMemoryDestination();
     const limited = limitDestination(plain, bandwidthOf({ upload: parseBandwidth("100MiB/s") }));
     for (const name of Object.keys(plain) as (keyof typeof plain)[]) {
-      expect(typeof limited[name], name).toBe(typeof plain[name]);
+      expect(typeof (limited as typeof plain)[name], name).toBe(typeof plain[name]);
     }
     const signal = new AbortController().signal;
     await limited.put("j/a", Readable.from([Buffer.from("hello "), Buffer.from("world")]), { signal });
