@@ -11,7 +11,8 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends ca-certificates tzdata postgresql-client mariadb-client \
   && rm -rf /var/lib/apt/lists/*
 
-RUN useradd --system --uid 10001 --user-group --home-dir /var/lib/cairn --create-home cairn \
+RUN groupadd --system --gid 10001 cairn \
+  && useradd --system --uid 10001 --gid cairn --home-dir /var/lib/cairn --create-home cairn \
   && mkdir /config /data /backups && chown cairn:cairn /backups
 
 COPY --chmod=755 apps/cli/dist-sea/cairn /usr/local/bin/cairn

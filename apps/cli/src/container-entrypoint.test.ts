@@ -9,8 +9,8 @@ const ENTRYPOINT = fileURLToPath(new URL("../../../container/entrypoint.sh", imp
 const BIN = fileURLToPath(new URL("../bin/cairn.cjs", import.meta.url));
 
 /**
- * The image's entrypoint script, run on the host with `cairn` on PATH as in the image (the
- * container test, where podman can run images, is container.test.ts).
+ * The image's entrypoint script, run on the host with `cairn` on PATH as in the image (the image
+ * itself is built and run in single-executable.test.ts).
  */
 describe("the container's entrypoint", () => {
   let project: Project;

@@ -1,17 +1,32 @@
 import { spawn, spawnSync } from "node:child_process";
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chown, copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { type SshdServer, startSshd } from "@cairn/testkit/sshd";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliRun, finished } from "./__fixtures__/cli.js";
+import { buildImage, ensureBaseImage, removeImage, runContainer } from "./__fixtures__/podman.js";
 import { expectServiceFilesWork } from "./__fixtures__/service-files.js";
 import { type SharedDestination, type SharedKind, startShared } from "./__fixtures__/shared-destinations.js";
 
 const cliDir = fileURLToPath(new URL("../", import.meta.url));
 const KINDS: SharedKind[] = ["local", "sftp", "gcs", "dropbox"];
+
+let size: number;
+
+// The one build of the suite (bundling and injecting takes most of a minute): the executable
+// test and the image test below both use it.
+beforeAll(() => {
+  const built = spawnSync(process.execPath, [join(cliDir, "scripts/package.mjs")], {
+    cwd: cliDir,
+    encoding: "utf8",
+  });
+  if (built.status !== 0) throw new Error(`npm run package failed:\n${built.stdout}${built.stderr}`);
+  size = Number(/\((\d+) MiB\)/.exec(built.stdout)?.[1]);
+}, 300_000);
 
 /**
  * `npm run package`'s executable, copied alone into an empty folder and run with a PATH that holds
@@ -20,7 +35,6 @@ const KINDS: SharedKind[] = ["local", "sftp", "gcs", "dropbox"];
 describe("the single executable", () => {
   let dir: string;
   let exe: string;
-  let size: number;
   const destinations = new Map<SharedKind, SharedDestination>();
 
   const run = (args: string[]): Promise<CliRun> =>
@@ -38,14 +52,6 @@ describe("the single executable", () => {
     );
 
   beforeAll(async () => {
-    // The one build of the suite: bundling and injecting takes most of a minute.
-    const built = spawnSync(process.execPath, [join(cliDir, "scripts/package.mjs")], {
-      cwd: cliDir,
-      encoding: "utf8",
-    });
-    if (built.status !== 0) throw new Error(`npm run package failed:\n${built.stdout}${built.stderr}`);
-    size = Number(/\((\d+) MiB\)/.exec(built.stdout)?.[1]);
-
     dir = await mkdtemp(join(tmpdir(), "cairn-sea-"));
     await mkdir(join(dir, "bin"));
     exe = join(dir, "bin", "cairn");
@@ -164,4 +170,90 @@ jobs:
     await done;
     expect(text).toMatch(/cairn_last_success_timestamp_seconds\{job="ticker",destination="to_local"\} \d+/);
   }, 60_000);
+});
+
+/** The Dockerfile's image, built with Podman around that executable (see docs/container.md). */
+describe("the container image", () => {
+  const tag = `localhost/cairn-test:${process.pid}`;
+  let dir: string;
+  let sshd: SshdServer;
+  let volumes: string[];
+
+  beforeAll(async () => {
+    await ensureBaseImage();
+    buildImage(fileURLToPath(new URL("../../../", import.meta.url)), tag);
+    dir = await mkdtemp(join(tmpdir(), "cairn-image-"));
+    sshd = await startSshd();
+    for (const folder of ["data/photos", "secrets", "backups", "restored", "state"]) {
+      await mkdir(join(dir, folder), { recursive: true });
+    }
+    await writeFile(join(dir, "data", "photos", "lake.jpg"), Buffer.alloc(120_000, 9));
+    await writeFile(join(dir, "data", "list.txt"), "bread\n");
+    await writeFile(join(dir, "secrets", "nas_key"), sshd.clientKey.privateKey, { mode: 0o644 });
+    // The image's user: what it writes to must be its own, as docs/container.md tells users.
+    for (const folder of ["backups", "restored", "state"]) await chown(join(dir, folder), 10001, 10001);
+    await writeFile(
+      join(dir, "cairn.config.yaml"),
+      `destinations:
+  disk: { type: local, path: /backups }
+  nas:
+    type: sftp
+    host: ${sshd.host}
+    port: ${sshd.port}
+    username: ${sshd.username}
+    privateKey: "\${file:/run/secrets/nas_key}"
+    hostKey: "${sshd.hostKeyFingerprint}"
+    path: ${sshd.dataDir}/backups
+jobs:
+  volume:
+    source: { type: path, path: /data }
+    destinations: [disk, nas]
+    schedule: "0 3 * * *"
+`,
+    );
+    volumes = [
+      `${join(dir, "cairn.config.yaml")}:/config/cairn.config.yaml:ro`,
+      `${join(dir, "data")}:/data:ro`,
+      `${join(dir, "secrets")}:/run/secrets:ro`,
+      `${join(dir, "backups")}:/backups`,
+      `${join(dir, "restored")}:/restored`,
+      `${join(dir, "state")}:/var/lib/cairn`,
+    ];
+  }, 900_000);
+
+  afterAll(async () => {
+    removeImage(tag);
+    await sshd?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("runs cairn as an unprivileged user, with the PostgreSQL and MariaDB dump clients", async () => {
+    const version = await runContainer(tag, { args: ["--version"] });
+    expect(version.stdout.trim(), version.stderr).toMatch(/^\d+\.\d+\.\d+$/);
+    const inside = await runContainer(tag, {
+      entrypoint: "sh",
+      args: ["-c", "id -u; pg_dump --version; mariadb-dump --version"],
+    });
+    expect(inside.stdout).toMatch(/^10001\npg_dump \(PostgreSQL\) \d+.*\nmariadb-dump .*MariaDB/);
+  });
+
+  it("backs up a mounted volume to a folder and to SFTP with a key from a secret file, restores it, and reports healthy", async () => {
+    const backup = await runContainer(tag, { volumes, args: ["backup"] });
+    expect(backup.code, backup.stdout + backup.stderr).toBe(0);
+    expect(backup.stdout + backup.stderr).not.toContain("PRIVATE KEY");
+    expect((await readdir(join(dir, "backups", "volume"))).length).toBe(2);
+
+    const restore = await runContainer(tag, {
+      volumes,
+      args: ["restore", "volume", "--to", "/restored", "--destination", "nas"],
+    });
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(await readFile(join(dir, "restored", "data", "list.txt"), "utf8")).toBe("bread\n");
+    expect(await readFile(join(dir, "restored", "data", "photos", "lake.jpg"))).toEqual(
+      Buffer.alloc(120_000, 9),
+    );
+
+    const status = await runContainer(tag, { volumes, args: ["status", "--quiet"] });
+    expect(status.code, status.stdout + status.stderr).toBe(0);
+  });
 });
