@@ -3,10 +3,11 @@
 //   mixed  ~1 GiB, 20,034 files: compressible text and SQL, incompressible binaries, ~20k small files
 //   small  100,000 files of 0.5 to 8 KiB
 //   big    one 4 GiB file, alternating compressible and incompressible 64 MiB blocks
-// Usage: node bench/generate.mjs [mixed|small|big ...] [--out DIR]
+//   many   1,000,000 empty files in 1,000 folders: the cost per entry, and memory per entry
+// Usage: node bench/generate.mjs [mixed|small|big|many ...] [--out DIR]
 import { createCipheriv } from "node:crypto";
 import { once } from "node:events";
-import { createWriteStream, existsSync } from "node:fs";
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 
@@ -110,7 +111,16 @@ async function big(dir) {
   });
 }
 
-const makers = { mixed, small: (dir) => smallFiles(dir, 100_000, 3), big };
+function many(dir) {
+  for (let d = 0; d < 1000; d++) {
+    const sub = join(dir, `d${String(d).padStart(3, "0")}`);
+    mkdirSync(sub);
+    // Synchronous opens: a million promise round trips would take minutes.
+    for (let f = 0; f < 1000; f++) closeSync(openSync(join(sub, `e${String(f).padStart(3, "0")}`), "w"));
+  }
+}
+
+const makers = { mixed, small: (dir) => smallFiles(dir, 100_000, 3), big, many };
 for (const name of sets) {
   const dir = join(root, name);
   const marker = join(root, `${name}.complete-v${VERSION}`);
@@ -118,7 +128,7 @@ for (const name of sets) {
     console.log(`${name}: already at ${dir}`);
     continue;
   }
-  if (!makers[name]) throw new Error(`unknown dataset ${name} (mixed, small, big)`);
+  if (!makers[name]) throw new Error(`unknown dataset ${name} (mixed, small, big, many)`);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const started = Date.now();

@@ -5,9 +5,10 @@ import { existsSync } from "node:fs";
 if (!existsSync("/usr/bin/time")) throw new Error("needs GNU time at /usr/bin/time (Debian package `time`)");
 
 /** Runs a command under GNU time; returns wall seconds and peak resident MiB. */
-export function measure(command, argv, cwd) {
+export function measure(command, argv, cwd, env = {}) {
   const result = spawnSync("/usr/bin/time", ["-v", command, ...argv], {
     cwd,
+    env: { ...process.env, ...env },
     encoding: "utf8",
     maxBuffer: 1 << 26,
   });
@@ -19,6 +20,12 @@ export function measure(command, argv, cwd) {
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr);
   const seconds = Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]);
   return { seconds, peakMiB: Number(rss[1]) / 1024 };
+}
+
+/** Bytes under a path (a file, or a folder such as a restic or borg repository). */
+export function sizeOf(path) {
+  const result = spawnSync("du", ["-sb", path], { encoding: "utf8" });
+  return Number(result.stdout.split("\t")[0]);
 }
 
 export function median(values) {
