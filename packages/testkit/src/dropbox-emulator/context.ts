@@ -15,8 +15,9 @@ export interface EmulatorState {
   sessions: UploadSessions;
   tokens: TokenRegistry;
   allocation: SpaceAllocation;
-  /** delete_batch jobs by id: the result, handed out from the second check on. */
+  /** delete_batch jobs by id: the result, handed out once `deleteBatchChecks` checks said in_progress. */
   batchJobs: Map<string, { checks: number; result: unknown }>;
+  deleteBatchChecks: number;
 }
 
 export interface RouteCall {

@@ -191,6 +191,17 @@ describe("Dropbox emulator", () => {
     expect(emu.filePaths()).toEqual([]);
   });
 
+  it("completes a batch at launch when told to, as the spec allows", async () => {
+    await emu.close();
+    emu = await startDropboxEmulator({ deleteBatchChecks: 0 });
+    emu.addApp("app");
+    token = await accessToken(emu.issueRefreshToken("app"));
+    await emu.writeFile("/b", "2");
+    const launch = await (await rpc("files/delete_batch", { entries: [{ path: "/b" }] })).json();
+    expect(launch).toMatchObject({ ".tag": "complete", entries: [{ ".tag": "success" }] });
+    expect(emu.filePaths()).toEqual([]);
+  });
+
   it("enforces the quota at commit with path/insufficient_space and reports space usage", async () => {
     const usage = (await (await rpc("users/get_space_usage", null)).json()) as Record<string, unknown>;
     expect(usage).toEqual({ used: 0, allocation: { ".tag": "individual", allocated: 64 * 1024 * 1024 } });

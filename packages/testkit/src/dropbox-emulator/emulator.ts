@@ -15,6 +15,12 @@ export interface DropboxEmulatorOptions {
   team?: { allocated: number; otherMembersUsed?: number; userLimit?: number };
   /** Lifetime of access tokens, as announced in `expires_in` and enforced. Default 14400 (4 hours). */
   accessTokenTtlSeconds?: number;
+  /**
+   * How many `delete_batch/check` calls answer `in_progress` before the result. Default 1, so a
+   * client must really poll; 0 completes the batch at launch, which the spec also allows
+   * (`DeleteBatchLaunch.complete`), for tests about something else that prune many times.
+   */
+  deleteBatchChecks?: number;
 }
 
 export interface RateLimitFault {
@@ -86,6 +92,7 @@ export async function startDropboxEmulator(options: DropboxEmulatorOptions = {})
     sessions: new UploadSessions(store),
     tokens,
     batchJobs: new Map(),
+    deleteBatchChecks: options.deleteBatchChecks ?? 1,
     allocation: options.team
       ? {
           kind: "team",

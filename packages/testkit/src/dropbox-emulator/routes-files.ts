@@ -130,9 +130,10 @@ const deleteBatch: RouteDefinition = {
         results.push({ ".tag": "failure", failure });
       }
     }
+    const result = { ".tag": "complete", entries: results };
+    if (call.state.deleteBatchChecks === 0) return json(result);
     const id = `dbjid:${randomBytes(12).toString("hex")}`;
-    // Finished on the second check, so a client must really poll.
-    call.state.batchJobs.set(id, { checks: 0, result: { ".tag": "complete", entries: results } });
+    call.state.batchJobs.set(id, { checks: 0, result });
     return json({ ".tag": "async_job_id", async_job_id: id });
   },
 };
@@ -143,7 +144,7 @@ const deleteBatchCheck: RouteDefinition = {
     const job = call.state.batchJobs.get(String(call.arg.async_job_id));
     if (!job) throw routeError({ ".tag": "invalid_async_job_id" });
     job.checks += 1;
-    return json(job.checks < 2 ? { ".tag": "in_progress" } : job.result);
+    return json(job.checks <= call.state.deleteBatchChecks ? { ".tag": "in_progress" } : job.result);
   },
 };
 
