@@ -96,6 +96,8 @@ async function* entryChunks(
   } else {
     let written = 0;
     for await (const chunk of openContent(entry)) {
+      // As in the zip writer: an abort reaches this generator only where it yields.
+      ctx.signal.throwIfAborted();
       written += (chunk as Buffer).length;
       if (written > size) throw changedSize(entry);
       for (const piece of batch.add(chunk as Buffer)) yield piece;

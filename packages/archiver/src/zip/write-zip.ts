@@ -92,6 +92,9 @@ async function* zipChunks(
       const counted = countInto(item.content, sizes);
       const body = item.meta.method === METHOD_DEFLATE && lanes ? deflateInParallel(counted, lanes) : counted;
       for await (const chunk of body) {
+        // An abort waits for this generator's next yield, and the batch may absorb the output of
+        // hundreds of MiB of a very compressible file before it yields: stop at the next block.
+        ctx.signal.throwIfAborted();
         sizes.compressed += chunk.length;
         for (const piece of batch.add(chunk)) yield piece;
       }
