@@ -23,6 +23,7 @@ export {
   pluginEntrySchema,
 } from "./config/schema.js";
 export { expandHome, type Redactor, redactCredentials, SecretSet } from "./config/secrets.js";
+export { configWarnings } from "./config/warnings.js";
 export type {
   ArchivedEntry,
   ArchiveFormat,

@@ -25,8 +25,8 @@ export function registerBackup(program: Command, run: Runner): void {
 Each job's archive is streamed to all of its destinations at once; then, at each destination
 that took it, the job's retention policy runs.
 
-Exit codes: 0 every destination of every job has the backup, 3 some do, 1 none does,
-2 bad usage or config.
+Exit codes: 0 every destination of every job has the backup and pruned, 3 some have it
+(or all have it but retention failed somewhere), 1 none does, 2 bad usage or config.
 
 Examples:
   cairn backup              run every job in cairn.config.yaml
@@ -78,9 +78,13 @@ async function backup(
   }
   if (session.json) session.printJson({ results: all });
   // Each destination of each backup counts: 3 means "look, but something got through".
-  const code = exitCodeForOutcomes(
+  const stored = exitCodeForOutcomes(
     all.flatMap((r) => (r.destinations.length > 0 ? r.destinations.map((d) => d.status === "ok") : [false])),
   );
+  // Every backup is there but a prune failed (another host held the lease, a delete was refused):
+  // nothing is lost yet, but old backups pile up until someone looks, so cron and monitoring must see it.
+  const pruneFailed = all.some((r) => r.destinations.some((d) => (d.retention?.errors.length ?? 0) > 0));
+  const code = stored === EXIT.ok && pruneFailed ? EXIT.partial : stored;
   const problems = await publishBatchMetrics(targets, byJob, config.host);
   for (const problem of problems) session.io.stderr.write(`error: ${session.redact(problem)}\n`);
   // Monitoring that gets no metrics must hear of it: a run that was fine otherwise fails.

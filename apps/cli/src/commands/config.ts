@@ -1,4 +1,4 @@
-import { configJsonSchema } from "@cairn/core";
+import { configJsonSchema, configWarnings } from "@cairn/core";
 import type { Command } from "commander";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { Session } from "../session.js";
@@ -13,7 +13,7 @@ export function registerConfig(program: Command, run: Runner): void {
     )
     .addHelpText(
       "after",
-      "\nExit code 0 when the config is valid, 2 with every problem listed when it is not.",
+      "\nExit code 0 when the config is valid (with warnings, if any, for what is risky), 2 with every\nproblem listed when it is not.",
     )
     .action(run((session) => check(session)));
   config
@@ -43,11 +43,13 @@ async function check(session: Session): Promise<ExitCode> {
     timeZone: j.timeZone,
     schedule: j.schedule ?? null,
   }));
+  const warnings = configWarnings(config);
   if (session.json) {
-    session.printJson({ valid: true, file: config.file, destinations, jobs });
+    session.printJson({ valid: true, file: config.file, destinations, jobs, warnings });
     return EXIT.ok;
   }
   session.print(`${config.file} is valid`);
+  for (const warning of warnings) session.print(`  warning: ${warning}`);
   for (const d of destinations) session.print(`  destination ${d.name}: ${d.type}`);
   for (const j of jobs) {
     const retention = j.retention ? JSON.stringify(j.retention) : "none (nothing is ever removed)";

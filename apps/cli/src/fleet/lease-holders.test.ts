@@ -77,3 +77,28 @@ describe.each<SharedKind>(["local", "sftp", "gcs", "dropbox"])("a lease at a %s 
     }
   });
 });
+
+describe("a backup whose prune cannot get the lease", () => {
+  it("keeps the backup, names the holder and exits 3, so a prune that keeps failing is seen", async () => {
+    const shared = await startShared("local");
+    const holder = await startHolder(shared.entry);
+    try {
+      const dir = await project(shared.entry);
+      const run = await cairnJson<{
+        results: {
+          id: string;
+          destinations: { status: string; retention?: { errors: { code: string }[] } }[];
+        }[];
+      }>(["backup"], dir);
+      expect(run.$run.code, run.$run.stderr).toBe(3);
+      const [result] = run.results;
+      expect(result?.destinations[0]?.status).toBe("ok");
+      expect(result?.destinations[0]?.retention?.errors.map((e) => e.code)).toEqual(["LOCKED"]);
+      const listed = await cairnJson<{ backups: { id: string }[] }>(["list"], dir);
+      expect(listed.backups.map((b) => b.id)).toContain(result?.id);
+    } finally {
+      holder.kill("SIGKILL");
+      await shared.stop();
+    }
+  });
+});

@@ -6,7 +6,8 @@ import { listBackups } from "../../catalog/list-backups.js";
 import { parseConfig } from "../../config/load.js";
 import { silentLogger } from "../../contracts/context.js";
 import type { Destination } from "../../contracts/destination.js";
-import { createMemoryDestination } from "../../memory-destination.js";
+import { encodeLease } from "../../lease/lease-record.js";
+import { createMemoryDestination, type MemoryDestination } from "../../memory-destination.js";
 import { memoryRegistry } from "../__fixtures__/memory-plugin.js";
 import { runBackup } from "../run-backup.js";
 
@@ -26,10 +27,11 @@ describe("making room before an upload", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function backUp(retention: string) {
+  async function backUp(retention: string, settings = "") {
     const registry = memoryRegistry(stores);
     const config = await parseConfig(
       `stateDir: ./state
+${settings}
 destinations: { disk: { type: memory, name: disk } }
 jobs:
   files:
@@ -89,5 +91,38 @@ jobs:
     const result = await backUp("{ maxCount: 2 }");
     expect(result.status).toBe("failed");
     expect(await kept()).toEqual(before.slice(0, 2));
+  });
+
+  it("removes nothing while another host holds the job's lease, and the upload then fails cleanly", async () => {
+    const before = await fillDisk();
+    const disk = stores.get("disk") as MemoryDestination;
+    const now = Date.now();
+    disk.objects.set("files/.cairn-lock", {
+      data: encodeLease({
+        lease: 1,
+        job: "files",
+        host: "other-host",
+        pid: 4242,
+        token: "f00d",
+        startedAt: new Date(now).toISOString(),
+        renewedAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + 3_600_000).toISOString(),
+      }),
+      modified: new Date(now),
+    });
+    // maxCount 2 would remove the oldest, but that is a prune, and the other host is pruning.
+    const result = await backUp("{ maxCount: 2 }", "lockWait: 200ms");
+    expect(result.status).toBe("failed");
+    expect(await kept()).toEqual(before);
+    expect(disk.objects.has("files/.cairn-lock")).toBe(true);
+  });
+
+  it("makes room under the job's lease and gives it back", async () => {
+    const before = await fillDisk();
+    const disk = stores.get("disk") as MemoryDestination;
+    const result = await backUp("{ maxCount: 2 }");
+    expect(result.status).toBe("ok");
+    expect(await kept()).toEqual([result.id, before[0]]);
+    expect(disk.objects.has("files/.cairn-lock")).toBe(false);
   });
 });

@@ -3,19 +3,68 @@ import { listBackups } from "../../catalog/list-backups.js";
 import type { ConfiguredJob } from "../../config/load.js";
 import type { Logger } from "../../contracts/context.js";
 import type { Destination } from "../../contracts/destination.js";
+import { canLease, takeLease } from "../../lease/take-lease.js";
 import { formatBytes, inGroup, parseSize, planRetention, retentionGroup } from "../../retention/index.js";
-import type { Stage } from "./stage.js";
+import type { OpenDestination } from "../open-destinations.js";
+import type { JobRun, Stage } from "./stage.js";
 
 /** Frees space for the coming upload at each destination that can tell its free space. */
 export const makeRoom: Stage = async (run, next) => {
   for (const open of run.destinations) {
-    await makeRoomBeforeUpload(open.destination, run.job, run.now(), run.logger, run.config.host).catch(
-      (error: unknown) =>
-        run.logger.warn(`could not make room at ${open.name} before the upload: ${(error as Error).message}`),
+    await makeRoomAt(open, run).catch((error: unknown) =>
+      run.logger.warn(`could not make room at ${open.name} before the upload: ${(error as Error).message}`),
     );
   }
   await next();
 };
+
+/**
+ * Making room deletes backups, so it is a prune: where the destination can hold the job's lease,
+ * it happens under it (the one this run already holds, or one taken for it), and the catalog is
+ * read again under the lease. Without the lease nothing is removed: a run that cannot get it
+ * fails its upload cleanly rather than racing another host's prune.
+ */
+async function makeRoomAt(open: OpenDestination, run: JobRun): Promise<void> {
+  const { job, logger, config } = run;
+  const destination = open.destination;
+  const room = () => makeRoomBeforeUpload(destination, job, run.now(), logger, config.host);
+  if (!canLease(destination) || run.leases.has(open.name)) {
+    await room();
+    return;
+  }
+  // Most runs have room: only take the lease when something would be removed.
+  if (!(await lacksRoom(destination, job, config.host))) return;
+  const held = await takeLease(destination, {
+    job: job.name,
+    host: config.host,
+    expiryMs: config.lease.expiryMs,
+    waitMs: config.lease.waitMs,
+    where: open.name,
+    logger,
+    signal: run.ctx.signal,
+  });
+  try {
+    await room();
+  } finally {
+    await held.release();
+  }
+}
+
+/** Whether the job's previous backup in this host's group would not fit at the destination now. */
+async function lacksRoom(destination: Destination, job: ConfiguredJob, host: string): Promise<boolean> {
+  if (!job.retention || !destination.freeSpace) return false;
+  const group = retentionGroup(job.name, job.retention.groupBy, host);
+  const previous = (await listBackups(destination, job.name)).complete.find((b) =>
+    inGroup(b.manifest, group),
+  );
+  if (!previous) return false;
+  const free = await freeSpaceOf(destination);
+  return free !== undefined && free < previous.archive.size + reserveOf(job);
+}
+
+function reserveOf(job: ConfiguredJob): number {
+  return job.retention?.minFreeSpace === undefined ? 0 : parseSize(job.retention.minFreeSpace);
+}
 
 /**
  * Before uploading to a destination that can tell its free space: if the job's previous backup
@@ -39,8 +88,7 @@ export async function makeRoomBeforeUpload(
   const catalog = { ...listed, complete: listed.complete.filter((b) => inGroup(b.manifest, group)) };
   const previous = catalog.complete[0];
   if (!previous) return [];
-  const reserve = job.retention.minFreeSpace === undefined ? 0 : parseSize(job.retention.minFreeSpace);
-  const needed = previous.archive.size + reserve;
+  const needed = previous.archive.size + reserveOf(job);
   // A server without the means (SFTP without statvfs) cannot tell: no room is made there.
   const reported = await freeSpaceOf(destination);
   if (reported === undefined) return [];
