@@ -2,11 +2,12 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { CLI, finished } from "./cli.js";
 import { cairn, cairnJson } from "./in-process.js";
 import { type SharedKind, startShared } from "./shared-destinations.js";
 
 const HOSTS = ["h1", "h2", "h3", "h4"];
-const REPETITIONS = 20;
 const LOCK_WAIT_MS = 30_000;
 
 interface LeaseEvent {
@@ -35,13 +36,27 @@ async function machine(host: string, entry: string): Promise<string> {
 
 const stampOf = (id: string) => /-(\d{8}T\d{6}Z)-/.exec(id)![1]!;
 
+/** One `cairn` command line in a machine's folder: in this test's process, or as a process of its own. */
+type Runner = (args: string[], cwd: string) => Promise<{ code: number | null; stdout: string; stderr: string }>;
+
+const inProcess: Runner = cairn;
+const asProcess: Runner = (args, cwd) =>
+  finished(spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] }));
+
 /**
  * Eight cairn runs at once, four hosts × two machines each (two pods of one host name), against
- * one destination, REPETITIONS times. One file per destination kind, so vitest runs them side by
- * side: each is mostly waiting for the lease.
+ * one destination, `repetitions` times. One file per destination kind, so vitest runs them side
+ * by side: each is mostly waiting for the lease. In this test's process by default (a fresh Node
+ * takes a second to start, and 20 rounds of 8 on two cores would take minutes); with `processes`,
+ * each run is a `cairn` process of its own, as on a real fleet, for fewer rounds.
  */
-export function describeConcurrentHosts(kind: SharedKind): void {
-describe(`four hosts × two runs at once against one ${kind} destination`, () => {
+export function describeConcurrentHosts(
+  kind: SharedKind,
+  { repetitions = 20, processes = false }: { repetitions?: number; processes?: boolean } = {},
+): void {
+const REPETITIONS = repetitions;
+const run = processes ? asProcess : inProcess;
+describe(`four hosts × two ${processes ? "cairn processes" : "runs"} at once against one ${kind} destination`, () => {
   it(`${REPETITIONS} times: no kept backup lost, no two prunes at once, every run within lockWait`, async () => {
     const shared = await startShared(kind);
     try {
@@ -55,8 +70,8 @@ describe(`four hosts × two runs at once against one ${kind} destination`, () =>
         const runs = await Promise.all(
           machines.map(async ({ dir, host }) => {
             const started = Date.now();
-            const run = await cairn(["backup", "--json", "--verbose", "--log-format", "json"], dir);
-            return { host, run, ms: Date.now() - started };
+            const done = await run(["backup", "--json", "--verbose", "--log-format", "json"], dir);
+            return { host, run: done, ms: Date.now() - started };
           }),
         );
         for (const { host, run, ms } of runs) {
