@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { registerAuth } from "./commands/auth.js";
 import { registerBackup } from "./commands/backup.js";
 import { registerConfig } from "./commands/config.js";
+import { registerDrill } from "./commands/drill.js";
 import { registerInit } from "./commands/init.js";
 import { registerKeygen } from "./commands/keygen.js";
 import { registerList } from "./commands/list.js";
@@ -58,6 +59,7 @@ Docs: docs/cli.md and docs/configuration.md`,
   registerList(program, run);
   registerVerify(program, run);
   registerRestore(program, run);
+  registerDrill(program, run);
   registerPrune(program, run);
   registerConfig(program, run);
   registerStatus(program, run);

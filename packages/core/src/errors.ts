@@ -36,6 +36,8 @@ export const ERROR_CODES = [
   "DESTINATION_RATE_LIMITED",
   "DESTINATION_KEY_INVALID",
   "SIZE_MISMATCH",
+  /** A restore drill restored something that differs from the backup's index or fails the source's own check. */
+  "DRILL_FAILED",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

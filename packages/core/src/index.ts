@@ -45,7 +45,15 @@ export type {
   UnavailableCapabilities,
   VersionedObject,
 } from "./contracts/destination.js";
-export type { EntryType, Source, SourceEntry, SourcePart, SplitSource } from "./contracts/source.js";
+export type {
+  EntryType,
+  RestoredCheck,
+  RestoredFiles,
+  Source,
+  SourceEntry,
+  SourcePart,
+  SplitSource,
+} from "./contracts/source.js";
 export { isSplitSource } from "./contracts/source.js";
 export { withDeclaredSize } from "./declared-size.js";
 export type {
@@ -73,6 +81,7 @@ export {
   toDestinationError,
 } from "./destination-errors.js";
 export { checkKey, checkListPrefix, MAX_KEY_BYTES, MAX_KEY_PART_BYTES } from "./destination-keys.js";
+export * from "./drill/index.js";
 export type { ConfiguredEncryption } from "./encryption/config.js";
 export type { ParsedIdentity } from "./encryption/keys.js";
 export type { DecryptionKeys } from "./encryption/open-stored.js";

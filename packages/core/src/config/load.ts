@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { bandwidthOf, type DestinationBandwidth } from "../bandwidth/limit-destination.js";
 import { LIMIT_KEYS, limitsOf } from "../bandwidth/options.js";
 import type { DestinationPlugin, SourcePlugin } from "../define.js";
+import type { DrillConfig } from "../drill/schema.js";
 import { type ConfiguredEncryption, configureEncryption } from "../encryption/config.js";
 import { CairnError } from "../errors.js";
 import { DEFAULT_LOCK_EXPIRY_MS, DEFAULT_LOCK_WAIT_MS } from "../lease/take-lease.js";
@@ -45,6 +46,8 @@ export interface ConfiguredJob {
   hooks: HookConfig;
   /** The global notifiers, then the job's own. */
   notify: NotifierConfig[];
+  /** Unattended restore drills, when the job has them. */
+  drill: DrillConfig | undefined;
 }
 
 export interface CairnConfig {
@@ -154,6 +157,13 @@ export async function parseConfig(
         problems.push(`${formatPath([...at, "schedule"])}: ${messageOf(error)}`);
       }
     }
+    if (job.drill !== undefined) {
+      try {
+        parseSchedule(job.drill.schedule, timeZone);
+      } catch (error) {
+        problems.push(`${formatPath([...at, "drill", "schedule"])}: ${messageOf(error)}`);
+      }
+    }
     const sourcePlugin = await registry.source(job.source.type, baseDir).catch((error: unknown) => {
       problems.push(`${formatPath([...at, "source", "type"])}: ${messageOf(error)}`);
       return undefined;
@@ -185,6 +195,13 @@ export async function parseConfig(
       tags: job.tags,
       hooks: { ...job.hooks, timeoutMs: job.hooks?.timeout ?? DEFAULT_HOOK_TIMEOUT_MS },
       notify: [...(data.notify ?? []), ...(job.notify ?? [])],
+      drill: job.drill && {
+        schedule: job.drill.schedule,
+        sample: job.drill.sample,
+        pick: job.drill.pick ?? "newest",
+        staleAfterMs: job.drill.staleAfter,
+        sandbox: job.drill.sandbox ? resolveFrom(baseDir, expandHome(job.drill.sandbox)) : undefined,
+      },
     });
   }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { destinationLimitKeys } from "../bandwidth/options.js";
 import { ARCHIVE_FORMATS } from "../contracts/archiver.js";
+import { drillConfigSchema } from "../drill/schema.js";
 import { encryptionConfigSchema } from "../encryption/schema.js";
 import { notifySchema } from "../notify/schema.js";
 import { retentionPolicySchema } from "../retention/index.js";
@@ -84,6 +85,8 @@ export const jobConfigSchema = z.strictObject({
   hooks: hooksConfigSchema.optional(),
   /** Where to report this job's runs (webhook, healthchecks-style ping, command), besides the global ones. */
   notify: notifySchema.optional(),
+  /** Restore drills on a schedule of their own, for `cairn run` (docs/drills.md). */
+  drill: drillConfigSchema.optional(),
 });
 
 /** Host names as they go into manifests, metric labels and Pushgateway paths. */

@@ -34,6 +34,33 @@ export interface Source {
   entries(ctx: RunContext): AsyncIterable<SourceEntry>;
   /** Removes what prepare() made; called whether the run succeeded or not. */
   cleanup?(ctx: RunContext): Promise<void>;
+  /**
+   * Optional: checks restored entries with the source's own tools (SQLite's integrity check,
+   * `pg_restore --list`), for a restore drill. Called on a fresh instance that was never
+   * prepared, so it must not touch the live source. Returns one result per entry it checked;
+   * entries it knows nothing about are left out. A failed check is a result, not a throw.
+   */
+  checkRestored?(restored: RestoredFiles, ctx: RunContext): Promise<RestoredCheck[]>;
+}
+
+/** What a restore drill wrote, for a source's `checkRestored`. */
+export interface RestoredFiles {
+  /** The folder the backup was restored into; an entry's file is `join(dir, path)`. */
+  dir: string;
+  /** The entries restored there (all of them, or a drill's sample), in archive order. */
+  entries(): AsyncIterable<{ path: string; type: EntryType }>;
+}
+
+/** A source's verdict on one restored entry. */
+export interface RestoredCheck {
+  /** The entry, as named in the archive. */
+  path: string;
+  /** What was run, for the report: "PRAGMA integrity_check", "pg_restore --list". */
+  check: string;
+  /** skipped: the check cannot tell for this entry (say why in `detail`); not a failure. */
+  status: "ok" | "failed" | "skipped";
+  /** Why it failed or was skipped, in the tool's own words where it has some; for ok, what it found. */
+  detail?: string;
 }
 
 /** One of several backups a source makes in one run (a path source with `each: entry`). */

@@ -97,7 +97,8 @@ function summaryLine(report: RunReport): string {
   return `cairn job ${report.job} on ${report.host}: ${report.status}${failures.length ? `\n${failures.join("\n")}` : ""}\n`;
 }
 
-async function request(url: string, init: RequestInit, options: DeliveryOptions): Promise<void> {
+/** One HTTP request; a 4xx other than 408/429 is not retried. Shared with drill reports. */
+export async function request(url: string, init: RequestInit, options: DeliveryOptions): Promise<void> {
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
   await response.body?.cancel();
   if (response.ok) return;
@@ -108,7 +109,12 @@ async function request(url: string, init: RequestInit, options: DeliveryOptions)
   throw error;
 }
 
-async function attempt(what: string, send: () => Promise<void>, options: DeliveryOptions): Promise<void> {
+/** Sends with retries; logs (redacted) and never throws when it cannot. */
+export async function attempt(
+  what: string,
+  send: () => Promise<void>,
+  options: DeliveryOptions,
+): Promise<void> {
   try {
     await pRetry(send, {
       retries: (options.attempts ?? 4) - 1,
@@ -124,6 +130,6 @@ async function attempt(what: string, send: () => Promise<void>, options: Deliver
   }
 }
 
-function trimSlash(url: string): string {
+export function trimSlash(url: string): string {
   return url.replace(/\/+$/, "");
 }

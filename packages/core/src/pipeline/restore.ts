@@ -18,7 +18,7 @@ export interface RestoreOptions {
   /** Replace files that already exist in the target; without it an existing file is an error. */
   overwrite: boolean;
   /** Restores only the entries it accepts, called in archive order (a drill's sample). */
-  select?: (entry: ArchivedEntry) => boolean;
+  select?: (entry: ArchivedEntry) => boolean | Promise<boolean>;
   /** Receives the backup's per-entry index, which is never written into the target. */
   onIndex?: (content: Readable) => Promise<void>;
   /** Keys to try on an encrypted backup. */
@@ -60,7 +60,7 @@ export async function restoreBackup(
         else await drain(entry);
         continue;
       }
-      if (options.select && !options.select(entry)) {
+      if (options.select && !(await options.select(entry))) {
         await drain(entry);
         continue;
       }

@@ -1,6 +1,7 @@
 import { listBackups } from "../catalog/list-backups.js";
 import type { CairnConfig, ConfiguredJob } from "../config/load.js";
 import type { Logger } from "../contracts/context.js";
+import { type DrillStatus, drillStatus } from "../drill/drill-status.js";
 import { closeQuietly, openDestination } from "../pipeline/open-destinations.js";
 import { type ErrorSummary, summarizeError } from "../pipeline/outcome.js";
 import { readRunRecord } from "./run-record.js";
@@ -25,6 +26,9 @@ export interface JobStatus {
   destinations: DestinationStatus[];
   lastRun?: { status: string; finishedAt: string };
   lastFailure?: { finishedAt: string; errors: string[] };
+  /** The job's restore drills, when it has a drill schedule or this machine has drilled it. */
+  drill?: DrillStatus;
+  /** A destination's newest backup is too old, or (with a drill schedule) no drill succeeded recently. */
   stale: boolean;
 }
 
@@ -82,6 +86,7 @@ export async function jobStatus(
   );
   const record = await readRunRecord(config.stateDir, job.name);
   const failure = record.lastFailure;
+  const drill = await drillStatus(config, job, now);
   return {
     job: job.name,
     staleAfterMs,
@@ -100,6 +105,7 @@ export async function jobStatus(
           },
         }
       : {}),
-    stale: destinations.some((d) => d.stale),
+    ...(drill ? { drill } : {}),
+    stale: destinations.some((d) => d.stale) || drill?.stale === true,
   };
 }

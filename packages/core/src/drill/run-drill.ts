@@ -1,0 +1,185 @@
+import type { CairnConfig, ConfiguredJob } from "../config/load.js";
+import { SIZES_UP_FRONT } from "../contracts/archiver.js";
+import type { Logger, RunContext } from "../contracts/context.js";
+import { isSplitSource, type RestoredCheck, type Source } from "../contracts/source.js";
+import type { DecryptionKeys } from "../encryption/open-stored.js";
+import { CairnError } from "../errors.js";
+import { closeQuietly, type OpenDestination } from "../pipeline/open-destinations.js";
+import { type ErrorSummary, summarizeError } from "../pipeline/outcome.js";
+import type { PluginRegistry } from "../registry.js";
+import type { LiveComparison } from "./compare-live.js";
+import { drillBackup } from "./drill-backup.js";
+import { notifyDrill } from "./notify-drill.js";
+import { type BackupChoice, pickBackup } from "./pick-backup.js";
+import { writeDrillRecord } from "./record.js";
+import { cryptoRandomInt, type RandomInt } from "./sample.js";
+
+export interface DrillRunOptions extends BackupChoice {
+  config: CairnConfig;
+  job: ConfiguredJob;
+  registry: PluginRegistry;
+  logger: Logger;
+  /** Restore this many files chosen at random instead of everything. */
+  sample?: number;
+  /** The folder the sandbox is made in; the system's temp folder by default. */
+  sandbox?: string;
+  /** Also compare the restored files with the live source (path sources; informational). */
+  compare?: boolean;
+  /** Keys for an encrypted backup; the job's own `encryption.identities` by default. */
+  decryption?: DecryptionKeys;
+  signal?: AbortSignal;
+  now?: () => Date;
+  randomInt?: RandomInt;
+}
+
+/** The outcome of one drill: what a user, `cairn status`, notifications and metrics see. */
+export interface DrillResult {
+  job: string;
+  host: string;
+  status: "ok" | "failed";
+  startedAt: string;
+  finishedAt: string;
+  destination?: string;
+  /** The backup restored. */
+  id?: string;
+  backupCreatedAt?: string;
+  /** Files asked for with `sample`; absent for a drill of everything. */
+  sample?: number;
+  indexed?: boolean;
+  restored?: {
+    entries: number;
+    bytes: number;
+    archiveBytes: number;
+    durationMs: number;
+    /** Archive bytes read per second of the restore. */
+    bytesPerSecond: number;
+  };
+  /** Entries compared with the index on disk. */
+  checked?: number;
+  problems?: string[];
+  sourceChecks?: RestoredCheck[];
+  changes?: LiveComparison;
+  error?: ErrorSummary;
+}
+
+/** Picks a backup of the job, drills it, records the result locally and tells the job's notifiers. */
+export async function runDrill(options: DrillRunOptions): Promise<DrillResult> {
+  const { config, job, logger } = options;
+  const now = options.now ?? (() => new Date());
+  const random = options.randomInt ?? cryptoRandomInt;
+  const started = now();
+  const ctx: RunContext = { signal: options.signal ?? new AbortController().signal, logger };
+  const base = { job: job.name, host: config.host, startedAt: started.toISOString() };
+  let result: DrillResult;
+  let open: OpenDestination | undefined;
+  try {
+    if (options.compare && job.source.plugin.type !== "path") {
+      throw new CairnError(
+        "USAGE",
+        `--compare needs a path source; job ${job.name}'s is ${job.source.plugin.type}`,
+        {
+          hint: "leave --compare out: the drill still checks every restored file against the backup's index",
+        },
+      );
+    }
+    const picked = await pickBackup(config, job, options, logger, random, ctx.signal);
+    open = picked.open;
+    const { backup } = picked;
+    const archiver = options.registry.archiver(backup.manifest.archive.format)({});
+    const source = await sourceFor(options, backup.manifest.entry, ctx);
+    logger.info(`job ${job.name}: drilling ${backup.id} from ${open.name}`, { job: job.name, id: backup.id });
+    const check = await drillBackup(
+      open.destination,
+      backup,
+      archiver,
+      {
+        source,
+        decryption: options.decryption ?? {
+          identities: job.encryption?.identities ?? [],
+          passphrases: job.encryption?.passphrases ?? [],
+        },
+        random,
+        ...(options.sample === undefined ? {} : { sample: options.sample }),
+        ...(options.sandbox === undefined ? {} : { sandboxParent: options.sandbox }),
+        ...(options.compare ? { compare: true } : {}),
+      },
+      ctx,
+    );
+    const failedChecks = check.sourceChecks.filter((c) => c.status === "failed");
+    const seconds = check.restored.durationMs / 1000;
+    const failed = check.problemCount > 0 || failedChecks.length > 0;
+    result = {
+      ...base,
+      status: failed ? "failed" : "ok",
+      finishedAt: now().toISOString(),
+      destination: open.name,
+      id: backup.id,
+      backupCreatedAt: backup.time.toISOString(),
+      ...(options.sample === undefined ? {} : { sample: options.sample }),
+      indexed: check.indexed,
+      restored: {
+        ...check.restored,
+        durationMs: Math.round(check.restored.durationMs),
+        bytesPerSecond: seconds > 0 ? Math.round(check.restored.archiveBytes / seconds) : 0,
+      },
+      checked: check.checked,
+      problems: check.problems,
+      sourceChecks: check.sourceChecks,
+      ...(check.changes ? { changes: check.changes } : {}),
+      ...(failed ? { error: failure(check.problemCount, check.problems, failedChecks) } : {}),
+    };
+  } catch (error) {
+    result = {
+      ...base,
+      status: "failed",
+      finishedAt: now().toISOString(),
+      error: summarizeError(error, config.secrets),
+    };
+    if (open) Object.assign(result, { destination: open.name });
+  } finally {
+    if (open) await closeQuietly(open, logger);
+  }
+  await writeDrillRecord(config.stateDir, result).catch((error: unknown) =>
+    logger.warn(`could not record the drill in ${config.stateDir}: ${(error as Error).message}`),
+  );
+  if (job.notify.length > 0) {
+    await notifyDrill(job.notify, result, { logger, redact: (text) => config.secrets.redact(text) });
+  }
+  return result;
+}
+
+/** A fresh instance of the job's source: never prepared, so checking restored files leaves the live one alone. */
+async function sourceFor(
+  options: DrillRunOptions,
+  entry: string | undefined,
+  ctx: RunContext,
+): Promise<Source> {
+  const { job, config } = options;
+  const source = await job.source.plugin.create(job.source.options, {
+    ...ctx,
+    baseDir: config.baseDir,
+    name: job.name,
+    secrets: config.secrets,
+    sizesUpFront: SIZES_UP_FRONT[job.archive.format],
+  });
+  // A job that makes one backup per entry: the live counterpart of this backup is that entry's part.
+  if (!options.compare || entry === undefined || !isSplitSource(source)) return source;
+  for await (const part of source.parts(ctx)) if (part.name === entry) return part.source;
+  return { describe: () => `${entry} (gone)`, entries: async function* () {} };
+}
+
+function failure(count: number, problems: readonly string[], checks: readonly RestoredCheck[]): ErrorSummary {
+  const parts: string[] = [];
+  if (count > 0) {
+    const more = count - problems.length;
+    parts.push(
+      `${count === 1 ? "1 entry differs" : `${count} entries differ`} from the backup's index: ${problems.join("; ")}${more > 0 ? `; and ${more} more` : ""}`,
+    );
+  }
+  for (const check of checks) {
+    parts.push(
+      `${check.path ? `${JSON.stringify(check.path)} fails ${check.check}` : check.check}: ${check.detail ?? "failed"}`,
+    );
+  }
+  return { code: "DRILL_FAILED", message: parts.join("; ") };
+}
