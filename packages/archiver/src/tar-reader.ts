@@ -55,7 +55,7 @@ export async function* readTar(
       const h = entry.header;
       const base = {
         path: h.name.replace(/\/+$/, ""),
-        mtime: h.mtime ?? new Date(0),
+        mtime: paxMtime(h.pax) ?? h.mtime ?? new Date(0),
         mode: (h.mode ?? 0) & 0o7777,
       };
       if (h.type === "directory") {
@@ -89,6 +89,12 @@ export async function* readTar(
     }
   }
   if (entries === 0) throw invalidArchive(format, new Error("it holds no entries"));
+}
+
+/** A pax `mtime` record, which carries times the ustar field cannot (before 1970, after 2038). */
+function paxMtime(pax: unknown): Date | undefined {
+  const seconds = Number((pax as Record<string, string> | null | undefined)?.mtime);
+  return Number.isFinite(seconds) ? new Date(Math.floor(seconds) * 1000) : undefined;
 }
 
 /**

@@ -77,6 +77,40 @@ describe("tar writer", () => {
     expect(back[1]).toMatchObject({ path: "link", linkTarget: target });
   });
 
+  it("keeps mtimes past 2038 and before 1970, outside ustar's field, as GNU tar and the reader see them", async () => {
+    const late = new Date("2107-03-01T12:00:00Z");
+    const early = new Date("1965-05-05T05:05:05Z");
+    const archive = await buffer(
+      createArchiver("tar").write(
+        list(
+          file("late.txt", Buffer.from("late"), { mtime: late }),
+          file("early.txt", Buffer.from("early"), { mtime: early }),
+        ),
+        ctx(),
+      ),
+    );
+    const dir = await mkdtemp(join(tmpdir(), "cairn-tar-mtime-"));
+    try {
+      await writeFile(join(dir, "a.tar"), archive);
+      execFileSync(systemTar(), ["xf", "a.tar"], { cwd: dir, stdio: "pipe" });
+      expect((await stat(join(dir, "late.txt"))).mtime.getTime()).toBe(late.getTime());
+      expect((await stat(join(dir, "early.txt"))).mtime.getTime()).toBe(early.getTime());
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const back = new Map<string, number>();
+    for await (const entry of createArchiver("tar").read(Readable.from([archive]), ctx())) {
+      back.set(entry.path, entry.mtime.getTime());
+      entry.content?.resume();
+    }
+    expect(back).toEqual(
+      new Map([
+        ["late.txt", late.getTime()],
+        ["early.txt", early.getTime()],
+      ]),
+    );
+  });
+
   it.each([
     ["small, read whole", 1000],
     ["large, streamed", 3_000_000],
