@@ -42,6 +42,28 @@ export function checkCapabilities(
   }
 }
 
+/**
+ * The destination with only the optional methods its plugin declares. Core decides what to call by
+ * whether a method is there; a method the plugin has but does not declare (a `deleteMany` it is
+ * still working on) was never run through the conformance suite, so core must not use it.
+ */
+export function declaredOnly(capabilities: DestinationCapabilities, dest: Destination): Destination {
+  const hidden = new Set<PropertyKey>(
+    (Object.keys(CAPABILITY_METHODS) as CapabilityName[])
+      .filter((name) => capabilities[name] !== true)
+      .flatMap((name) => CAPABILITY_METHODS[name]),
+  );
+  if (![...hidden].some((method) => method in dest)) return dest;
+  return new Proxy(dest, {
+    get(target, property) {
+      if (hidden.has(property)) return undefined;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+    has: (target, property) => !hidden.has(property) && Reflect.has(target, property),
+  });
+}
+
 /** What the instance says it cannot do after all; a probe that cannot reach the server rejects. */
 export async function unavailableCapabilities(dest: Destination): Promise<UnavailableCapabilities> {
   if (typeof dest.unavailableCapabilities !== "function") return {};

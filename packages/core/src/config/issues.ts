@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { CairnError } from "../errors.js";
 
 /** Turns a zod issue into one line a person can act on: `jobs.db.retention.keepDaily: expected a whole number, got "seven"`. */
 export function formatIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[] = []): string {
@@ -58,4 +59,10 @@ function describeValue(value: unknown): string {
   if (typeof value === "object") return "a mapping";
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}..."` : text;
+}
+
+/** An error as one problem line of a config check, with its hint where it has one. */
+export function messageOf(error: unknown): string {
+  if (CairnError.is(error) && error.hint) return `${error.message} (${error.hint})`;
+  return error instanceof Error ? error.message : String(error);
 }

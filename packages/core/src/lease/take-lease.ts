@@ -5,7 +5,10 @@ import type { Destination, ExclusiveObjects } from "../contracts/destination.js"
 import { CairnError } from "../errors.js";
 import { leaseKey } from "../naming.js";
 import { formatClockDuration } from "../util/clock-duration.js";
+import { type HeldLease, holdLease } from "./hold-lease.js";
 import { describeHolder, encodeLease, type LeaseRecord, parseLease } from "./lease-record.js";
+
+export type { HeldLease } from "./hold-lease.js";
 
 export interface LeaseOptions {
   job: string;
@@ -18,12 +21,6 @@ export interface LeaseOptions {
   where: string;
   logger: Logger;
   signal: AbortSignal;
-}
-
-export interface HeldLease {
-  /** Aborts when the lease was lost (a renewal found it taken over): stop deleting at once. */
-  readonly lost: AbortSignal;
-  release(): Promise<void>;
 }
 
 export const DEFAULT_LOCK_WAIT_MS = 10 * 60_000;
@@ -77,7 +74,7 @@ export async function takeLease(
     const record = recordAt(Date.now());
     try {
       const version = await destination.createExclusive(key, encodeLease(record), { signal });
-      return hold(destination, key, record, version, options, "taken");
+      return holdLease(destination, key, record, version, options, "taken");
     } catch (error) {
       if (!CairnError.is(error, "DESTINATION_CONFLICT")) throw error;
     }
@@ -88,7 +85,8 @@ export async function takeLease(
     if (current) {
       holder = parseLease(current.body);
       // Our own create, whose answer was lost and whose retry was refused: it is ours.
-      if (holder?.token === token) return hold(destination, key, holder, current.version, options, "taken");
+      if (holder?.token === token)
+        return holdLease(destination, key, holder, current.version, options, "taken");
       if (seen?.version !== current.version) seen = { version: current.version, since: Date.now() };
       const expired = holder
         ? Date.parse(holder.expiresAt) < Date.now()
@@ -102,7 +100,7 @@ export async function takeLease(
           options.logger.warn(
             `took over the expired lease on job ${options.job} at ${options.where}, held by ${describeHolder(holder)}`,
           );
-          return hold(destination, key, mine, version, options, "taken over");
+          return holdLease(destination, key, mine, version, options, "taken over");
         } catch (error) {
           if (!CairnError.is(error, "DESTINATION_CONFLICT") && !CairnError.is(error, "NOT_FOUND"))
             throw error;
@@ -125,86 +123,4 @@ export async function takeLease(
       poll = Math.min(longestPoll, poll * 1.5);
     }
   }
-}
-
-function hold(
-  destination: Destination & ExclusiveObjects,
-  key: string,
-  first: LeaseRecord,
-  firstVersion: string,
-  options: LeaseOptions,
-  how: string,
-): HeldLease {
-  const lost = new AbortController();
-  let version = firstVersion;
-  let record = first;
-  let released = false;
-  const fields = {
-    destination: options.where,
-    job: options.job,
-    host: options.host,
-    pid: process.pid,
-    token: first.token,
-  };
-  options.logger.info(`lease ${how} on job ${options.job} at ${options.where}`, {
-    ...fields,
-    lease: "acquired",
-  });
-
-  const loseIt = (why: string) => {
-    options.logger.error(`lost the lease on job ${options.job} at ${options.where}: ${why}`, fields);
-    lost.abort(new CairnError("LOCKED", `lost the lease on job ${options.job} at ${options.where}: ${why}`));
-  };
-  let renewal: Promise<void> = Promise.resolve();
-  const renew = async () => {
-    if (released || lost.signal.aborted) return;
-    const next = {
-      ...record,
-      renewedAt: new Date().toISOString(),
-      expiresAt: new Date(Date.now() + options.expiryMs).toISOString(),
-    };
-    try {
-      version = await destination.replaceIfVersion(key, encodeLease(next), version, {
-        signal: options.signal,
-      });
-      record = next;
-    } catch (error) {
-      if (CairnError.is(error, "DESTINATION_CONFLICT") || CairnError.is(error, "NOT_FOUND")) {
-        loseIt("another host took it over");
-        return;
-      }
-      // A failed renewal is tried again next time, until the lease would have run out.
-      if (Date.parse(record.expiresAt) <= Date.now())
-        loseIt(`it expired while renewals failed (${(error as Error).message})`);
-    }
-  };
-  const timer = setInterval(
-    () => {
-      renewal = renewal.then(renew);
-    },
-    Math.max(50, options.expiryMs / 3),
-  );
-  timer.unref();
-
-  return {
-    lost: lost.signal,
-    async release() {
-      if (released) return;
-      clearInterval(timer);
-      await renewal;
-      released = true;
-      options.logger.info(`lease released on job ${options.job} at ${options.where}`, {
-        ...fields,
-        lease: "released",
-      });
-      if (lost.signal.aborted) return;
-      await destination
-        .deleteIfVersion(key, version, { signal: new AbortController().signal })
-        .catch((error: unknown) =>
-          options.logger.warn(
-            `could not remove the lease on job ${options.job} at ${options.where}: ${(error as Error).message}`,
-          ),
-        );
-    },
-  };
 }

@@ -1,18 +1,18 @@
-import { freeSpaceOf } from "../capabilities.js";
 import { type BackupCatalog, type IncompleteUpload, listBackups } from "../catalog/list-backups.js";
 import type { Logger } from "../contracts/context.js";
 import type { Destination } from "../contracts/destination.js";
 import { STALE_UPLOAD_AGE_MS } from "../partial-uploads.js";
 import {
   describeGroup,
-  formatBytes,
   inGroup,
   parseSize,
   planRetention,
   type RetentionGroup,
   type RetentionPolicy,
 } from "../retention/index.js";
-import { type ErrorSummary, summarizeError } from "./outcome.js";
+import { deletePlanned } from "./delete-planned.js";
+import { makeFreeSpace } from "./make-free-space.js";
+import type { ErrorSummary } from "./outcome.js";
 
 export interface PlannedBackup {
   id: string;
@@ -48,8 +48,8 @@ export interface RetentionOptions {
 }
 
 /**
- * Plans and applies a job's retention at one destination. A backup is deleted manifest first,
- * so that it stops counting as a backup before its archive goes.
+ * Plans a job's retention at one destination (the policy, then `minFreeSpace`) and, unless it is
+ * a dry run, carries the plan out.
  */
 export async function applyRetention(
   destination: Destination,
@@ -97,52 +97,7 @@ export async function applyRetention(
     if (notice) run.notes.push(notice);
   }
   if (options.dryRun) return run;
-  const stopped = () => {
-    if (!options.signal?.aborted) return false;
-    run.errors.push(summarizeError(options.signal.reason));
-    return true;
-  };
-  if (stopped()) return run;
-
-  const oldestFirst = [...run.remove].reverse();
-  if (destination.deleteMany && oldestFirst.length > 1) {
-    const removedAll = await deleteInBatches(
-      destination.deleteMany.bind(destination),
-      oldestFirst,
-      byId,
-      options,
-    );
-    if (removedAll) {
-      for (const item of oldestFirst) {
-        run.removed.push(item.id);
-        run.bytesFreed += item.size;
-      }
-      oldestFirst.length = 0;
-    }
-  }
-  // Oldest first: a prune cut short leaves the newest backups, not a gap in the middle.
-  for (const item of oldestFirst) {
-    if (stopped()) return run;
-    const backup = byId.get(item.id)!;
-    try {
-      await destination.delete(backup.manifestKey);
-      await destination.delete(backup.archive.key);
-      run.removed.push(item.id);
-      run.bytesFreed += item.size;
-      options.logger.info(`removed backup ${item.id}`, { reasons: item.reasons });
-    } catch (error) {
-      run.errors.push(summarizeError(error));
-    }
-  }
-  for (const upload of run.staleIncomplete) {
-    if (stopped()) return run;
-    try {
-      for (const key of upload.keys) await destination.delete(key);
-      run.bytesFreed += upload.size;
-    } catch (error) {
-      run.errors.push(summarizeError(error));
-    }
-  }
+  await deletePlanned(destination, run, byId, options);
   return run;
 }
 
@@ -161,59 +116,4 @@ function otherHostsNote(
   return [
     `planned for ${describeGroup(group)} only; backups of other hosts are theirs to prune: ${list} (a renamed host: \`cairn prune --host OLD-NAME\`, or set \`host:\` in the config)`,
   ];
-}
-
-/**
- * Every manifest in one batch, then every archive: the backups stop counting before any archive
- * goes, as with one-by-one deletion. False when a batch failed; deleting one by one afterwards
- * finds out what is left (missing keys count as deleted).
- */
-async function deleteInBatches(
-  deleteMany: (keys: readonly string[]) => Promise<void>,
-  items: readonly PlannedBackup[],
-  byId: ReadonlyMap<string, BackupCatalog["complete"][number]>,
-  options: RetentionOptions,
-): Promise<boolean> {
-  try {
-    await deleteMany(items.map((item) => byId.get(item.id)!.manifestKey));
-    await deleteMany(items.map((item) => byId.get(item.id)!.archive.key));
-  } catch (error) {
-    options.logger.warn(`batch delete failed, deleting one by one: ${summarizeError(error).message}`);
-    return false;
-  }
-  for (const item of items) options.logger.info(`removed backup ${item.id}`, { reasons: item.reasons });
-  return true;
-}
-
-/**
- * `minFreeSpace`: after the policy's own removals, removes the oldest kept backups until the
- * destination would report at least `needed` bytes free. Never the newest, never a protected one.
- */
-async function makeFreeSpace(
-  destination: Destination,
-  run: RetentionRun,
-  needed: number,
-  spelled: string,
-  options: RetentionOptions,
-): Promise<void> {
-  const free = await freeSpaceOf(destination);
-  if (free === undefined) {
-    run.notes.push("minFreeSpace is set, but this destination cannot tell its free space");
-    return;
-  }
-  let expected = free + run.remove.reduce((sum, b) => sum + b.size, 0);
-  const protect = new Set(options.protect ?? []);
-  while (expected < needed && run.keep.length > 1) {
-    const index = run.keep.findLastIndex((b, i) => i > 0 && !protect.has(b.id));
-    if (index < 0) break;
-    const [oldest] = run.keep.splice(index, 1);
-    run.remove.push({ ...oldest!, reasons: [`under minFreeSpace ${spelled}`] });
-    expected += oldest!.size;
-  }
-  run.remove.sort((a, b) => b.time.getTime() - a.time.getTime());
-  if (expected < needed) {
-    run.notes.push(
-      `only ${formatBytes(expected)} will be free after this prune, less than minFreeSpace ${spelled}; the newest backup is never removed`,
-    );
-  }
 }

@@ -1,5 +1,5 @@
 import { limitDestination } from "../bandwidth/limit-destination.js";
-import { checkCapabilities } from "../capabilities.js";
+import { checkCapabilities, declaredOnly } from "../capabilities.js";
 import type { CairnConfig, ConfiguredDestination } from "../config/load.js";
 import type { Logger } from "../contracts/context.js";
 import type { Destination } from "../contracts/destination.js";
@@ -11,8 +11,8 @@ export interface OpenDestination {
 }
 
 /**
- * Creates a configured destination, checks that it has what its plugin declares, and holds its
- * transfers to the configured bandwidth limits.
+ * Creates a configured destination, checks that it has what its plugin declares, hides what it
+ * does not declare, and holds its transfers to the configured bandwidth limits.
  */
 export async function openDestination(
   config: CairnConfig,
@@ -27,8 +27,10 @@ export async function openDestination(
     name,
     secrets: config.secrets,
   });
-  checkCapabilities(configured.plugin.type, configured.plugin.capabilities, destination);
-  return { name, configured, destination: limitDestination(destination, configured.bandwidth) };
+  const { capabilities } = configured.plugin;
+  checkCapabilities(configured.plugin.type, capabilities, destination);
+  const declared = declaredOnly(capabilities, destination);
+  return { name, configured, destination: limitDestination(declared, configured.bandwidth) };
 }
 
 export async function closeQuietly(open: OpenDestination, logger: Logger): Promise<void> {

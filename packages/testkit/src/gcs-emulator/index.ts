@@ -5,14 +5,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EmulatorState } from "./context.js";
 import { FaultControls } from "./faults.js";
-import { type BucketOptions, ObjectStore, type SoftDeletePolicy } from "./object-store.js";
+import { ObjectStore } from "./object-store.js";
+import type { BucketOptions, SoftDeletePolicy } from "./records.js";
 import { route } from "./router.js";
 import { UploadSessions } from "./upload-sessions.js";
 
 export type { FailOptions, RequestKind } from "./faults.js";
 export { FaultControls } from "./faults.js";
 export { crc32cToBase64, crc32cUpdate, ObjectHasher } from "./hashes.js";
-export type { BucketOptions, SoftDeletePolicy } from "./object-store.js";
+export type { BucketOptions, SoftDeletePolicy } from "./records.js";
 
 export interface GcsEmulatorOptions {
   /** Default 127.0.0.1. */

@@ -2,11 +2,12 @@ import { createReadStream } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorState } from "./context.js";
 import { ApiError, sendJson } from "./json-errors.js";
-import { objectResource, type PatchMetadata, type StoredObjectRecord } from "./object-store.js";
+import type { PatchMetadata, StoredObjectRecord } from "./records.js";
+import { bucketResource, objectResource } from "./resources.js";
 import { preconditionsOf, readText } from "./upload-handlers.js";
 
 export function handleBucketGet(state: EmulatorState, res: ServerResponse, bucket: string): void {
-  sendJson(res, 200, state.store.bucketResource(bucket));
+  sendJson(res, 200, bucketResource(state.store.bucket(bucket)));
 }
 
 /** GET /storage/v1/b/{bucket}/o */

@@ -3,64 +3,16 @@ import { rmSync } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { ApiError } from "./json-errors.js";
-
-export interface SoftDeletePolicy {
-  /** How long deleted objects are kept (and billed); 0 turns soft delete off. */
-  retentionDurationSeconds: number;
-}
-
-export interface BucketOptions {
-  /** Defaults to Cloud Storage's own default for new buckets: 7 days. */
-  softDeletePolicy?: SoftDeletePolicy;
-}
-
-export interface StoredObjectRecord {
-  name: string;
-  bucket: string;
-  generation: string;
-  /** Bumped by each metadata update (objects.patch). */
-  metageneration: number;
-  size: number;
-  contentType: string;
-  storageClass: string;
-  crc32c: string;
-  md5Hash: string;
-  metadata?: Record<string, string>;
-  timeCreated: string;
-  /** Where the bytes live on disk. */
-  file: string;
-}
-
-export interface PatchMetadata {
-  contentType?: string;
-  metadata?: Record<string, unknown>;
-}
-
-interface Bucket {
-  name: string;
-  timeCreated: string;
-  softDeletePolicy: SoftDeletePolicy;
-  objects: Map<string, StoredObjectRecord>;
-}
-
-/** What a finished upload hands the store. */
-export interface NewObject {
-  name: string;
-  size: number;
-  contentType?: string;
-  storageClass?: string;
-  crc32c: string;
-  md5Hash: string;
-  metadata?: Record<string, string>;
-  /** A file the store takes over (renamed into place). */
-  file: string;
-}
-
-export interface Preconditions {
-  ifGenerationMatch?: string;
-  ifGenerationNotMatch?: string;
-  ifMetagenerationMatch?: string;
-}
+import { type ListQuery, listPage } from "./list-page.js";
+import type {
+  Bucket,
+  BucketOptions,
+  NewObject,
+  PatchMetadata,
+  Preconditions,
+  SoftDeletePolicy,
+  StoredObjectRecord,
+} from "./records.js";
 
 /**
  * Buckets and objects. Object bytes are files in `dir` (so a 300 MB upload never sits in
@@ -90,26 +42,6 @@ export class ObjectStore {
     const bucket = this.buckets.get(name);
     if (!bucket) throw new ApiError(404, "The specified bucket does not exist.");
     return bucket;
-  }
-
-  bucketResource(name: string) {
-    const bucket = this.bucket(name);
-    const seconds = bucket.softDeletePolicy.retentionDurationSeconds;
-    return {
-      kind: "storage#bucket",
-      id: name,
-      name,
-      projectNumber: "0",
-      location: "US",
-      storageClass: "STANDARD",
-      timeCreated: bucket.timeCreated,
-      updated: bucket.timeCreated,
-      metageneration: "1",
-      softDeletePolicy: {
-        retentionDurationSeconds: String(seconds),
-        ...(seconds > 0 ? { effectiveTime: bucket.timeCreated } : {}),
-      },
-    };
   }
 
   getObject(bucketName: string, name: string): StoredObjectRecord {
@@ -186,36 +118,9 @@ export class ObjectStore {
     await rm(object.file, { force: true });
   }
 
-  /** One page of a listing, in name order as Cloud Storage returns it. */
-  list(
-    bucketName: string,
-    query: { prefix: string; delimiter?: string; maxResults: number; pageToken?: string },
-  ) {
-    const bucket = this.bucket(bucketName);
-    const after = query.pageToken ? Buffer.from(query.pageToken, "base64url").toString("utf8") : undefined;
-    const names = [...bucket.objects.keys()].filter((n) => n.startsWith(query.prefix)).sort();
-    const items: StoredObjectRecord[] = [];
-    const prefixes = new Set<string>();
-    let last: string | undefined;
-    let more = false;
-    for (const name of names) {
-      const entry = groupOf(name, query.prefix, query.delimiter) ?? name;
-      if (after !== undefined && entry <= after) continue;
-      if (items.length + prefixes.size >= query.maxResults) {
-        more = true;
-        break;
-      }
-      if (entry !== name) {
-        if (prefixes.has(entry)) continue;
-        prefixes.add(entry);
-      } else {
-        items.push(bucket.objects.get(name) as StoredObjectRecord);
-      }
-      last = entry;
-    }
-    const nextPageToken =
-      more && last !== undefined ? Buffer.from(last, "utf8").toString("base64url") : undefined;
-    return { items, prefixes: [...prefixes], nextPageToken };
+  /** One page of a listing (see listPage). */
+  list(bucketName: string, query: ListQuery) {
+    return listPage(this.bucket(bucketName).objects, query);
   }
 
   /** Removes every object file; the store is unusable afterwards. */
@@ -227,34 +132,4 @@ export class ObjectStore {
     this.generationCounter += 1;
     return String(Date.now() * 1000 + (this.generationCounter % 1000));
   }
-}
-
-function groupOf(name: string, prefix: string, delimiter: string | undefined): string | undefined {
-  if (!delimiter) return undefined;
-  const at = name.indexOf(delimiter, prefix.length);
-  return at === -1 ? undefined : name.slice(0, at + delimiter.length);
-}
-
-export function objectResource(object: StoredObjectRecord, baseUrl: string) {
-  const encoded = encodeURIComponent(object.name);
-  return {
-    kind: "storage#object",
-    id: `${object.bucket}/${object.name}/${object.generation}`,
-    selfLink: `${baseUrl}/storage/v1/b/${object.bucket}/o/${encoded}`,
-    mediaLink: `${baseUrl}/download/storage/v1/b/${object.bucket}/o/${encoded}?generation=${object.generation}&alt=media`,
-    name: object.name,
-    bucket: object.bucket,
-    generation: object.generation,
-    metageneration: String(object.metageneration),
-    contentType: object.contentType,
-    storageClass: object.storageClass,
-    size: String(object.size),
-    md5Hash: object.md5Hash,
-    crc32c: object.crc32c,
-    etag: Buffer.from(object.generation).toString("base64"),
-    timeCreated: object.timeCreated,
-    updated: object.timeCreated,
-    timeStorageClassUpdated: object.timeCreated,
-    ...(object.metadata ? { metadata: object.metadata } : {}),
-  };
 }

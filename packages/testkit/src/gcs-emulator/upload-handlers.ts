@@ -5,8 +5,9 @@ import { join } from "node:path";
 import { type EmulatorState, parseGoogHash, parseInsertMetadata } from "./context.js";
 import { ObjectHasher } from "./hashes.js";
 import { ApiError, sendJson } from "./json-errors.js";
-import { objectResource, type Preconditions } from "./object-store.js";
 import { receiveBody } from "./receive-body.js";
+import type { Preconditions } from "./records.js";
+import { objectResource } from "./resources.js";
 import type { UploadSession } from "./upload-sessions.js";
 
 /** Multipart bodies are parsed in memory; Cloud Storage meant them for small objects too. */

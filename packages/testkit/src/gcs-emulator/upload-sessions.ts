@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { InsertMetadata } from "./context.js";
 import { ObjectHasher } from "./hashes.js";
 import { ApiError } from "./json-errors.js";
-import type { Preconditions, StoredObjectRecord } from "./object-store.js";
+import type { Preconditions, StoredObjectRecord } from "./records.js";
 
 export interface UploadSession {
   id: string;

@@ -11,7 +11,8 @@ export function memoryPlugin(stores: Map<string, Destination>) {
     type: "memory",
     apiVersion: PLUGIN_API_VERSION,
     options: z.strictObject({ name: z.string() }),
-    capabilities: { delete: true, freeSpace: true },
+    // What createMemoryDestination has; core uses only what is declared.
+    capabilities: { delete: true, freeSpace: true, exclusiveCreate: true, compareAndSwap: true },
     create: (options) => stores.get(options.name)!,
   });
 }
