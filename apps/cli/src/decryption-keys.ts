@@ -6,6 +6,7 @@ import {
   type ConfiguredJob,
   type DecryptionKeys,
   expandHome,
+  type ParsedIdentity,
   parseIdentityFile,
 } from "@cairn/core";
 import { collectGarbage } from "./v8-flags.js";
@@ -16,15 +17,26 @@ export function collectIdentity(value: string, previous: string[] = []): string[
 }
 
 /**
- * The keys to try on a job's encrypted backups: the files given with `--identity`, then the
- * job's own `encryption.identities` and passphrase. The files' contents are secrets from here on.
+ * The keys to try on a job's encrypted backups at a destination: the files given with
+ * `--identity`, then the `encryption.identities` and passphrase of the job and of the destination
+ * read from (one that encrypts on its own).
  */
 export async function decryptionKeys(
   config: CairnConfig,
   job: ConfiguredJob | undefined,
+  destination: string,
   files: readonly string[],
   cwd: string,
 ): Promise<DecryptionKeys> {
+  return keysAt(config, job, destination, await readIdentities(config, files, cwd));
+}
+
+/** The identities in the `--identity` files; their contents are secrets from here on. */
+export async function readIdentities(
+  config: CairnConfig,
+  files: readonly string[],
+  cwd: string,
+): Promise<ParsedIdentity[]> {
   const identities = [];
   for (const file of files) {
     const full = resolve(cwd, expandHome(file));
@@ -47,6 +59,21 @@ export async function decryptionKeys(
   }
   // Parsing loaded the age libraries: collect their garbage before the archive streams.
   if (files.length > 0) collectGarbage();
-  identities.push(...(job?.encryption?.identities ?? []));
-  return { identities, passphrases: job?.encryption?.passphrases ?? [] };
+  return identities;
+}
+
+/** The given identities plus what the config holds for the job and the destination. */
+export function keysAt(
+  config: CairnConfig,
+  job: ConfiguredJob | undefined,
+  destination: string,
+  given: readonly ParsedIdentity[],
+): DecryptionKeys {
+  const identities = [...given];
+  const passphrases = [];
+  for (const encryption of [job?.encryption, config.destinations.get(destination)?.encryption]) {
+    identities.push(...(encryption?.identities ?? []));
+    passphrases.push(...(encryption?.passphrases ?? []));
+  }
+  return { identities, passphrases };
 }

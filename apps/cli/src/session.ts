@@ -61,8 +61,9 @@ export class Session {
         this.options.host === undefined ? {} : { host: this.options.host },
       );
       this.#redact = (text) => config.secrets.redact(text);
-      // Encrypted jobs loaded the age libraries; their garbage goes before any backup streams.
-      if ([...config.jobs.values()].some((job) => job.encryption)) collectGarbage();
+      // Encryption loaded the age libraries; their garbage goes before any backup streams.
+      const encrypts = [...config.jobs.values(), ...config.destinations.values()].some((c) => c.encryption);
+      if (encrypts) collectGarbage();
       return config;
     })();
     return this.#config;

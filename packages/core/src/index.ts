@@ -85,7 +85,7 @@ export * from "./drill/index.js";
 export type { ConfiguredEncryption } from "./encryption/config.js";
 export type { ParsedIdentity } from "./encryption/keys.js";
 export type { DecryptionKeys } from "./encryption/open-stored.js";
-export { isEncrypted } from "./encryption/open-stored.js";
+export { isEncrypted, keysFit } from "./encryption/open-stored.js";
 export { newIdentity, parseIdentityFile } from "./encryption/public.js";
 export { encryptionConfigSchema } from "./encryption/schema.js";
 export type { IndexCheck } from "./entry-index/archive-check.js";

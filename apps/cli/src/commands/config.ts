@@ -1,4 +1,4 @@
-import { configJsonSchema, configWarnings } from "@cairn/core";
+import { type ConfiguredEncryption, configJsonSchema, configWarnings } from "@cairn/core";
 import type { Command } from "commander";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import type { Session } from "../session.js";
@@ -33,12 +33,17 @@ and at the top of cairn.config.yaml:
 
 async function check(session: Session): Promise<ExitCode> {
   const config = await session.config();
-  const destinations = [...config.destinations.values()].map((d) => ({ name: d.name, type: d.plugin.type }));
+  const destinations = [...config.destinations.values()].map((d) => ({
+    name: d.name,
+    type: d.plugin.type,
+    encryption: encryptionSummary(d.encryption),
+  }));
   const jobs = [...config.jobs.values()].map((j) => ({
     name: j.name,
     source: j.source.plugin.type,
     format: j.archive.format,
     destinations: j.destinations,
+    encryption: encryptionSummary(j.encryption),
     retention: j.retention ?? null,
     timeZone: j.timeZone,
     schedule: j.schedule ?? null,
@@ -50,14 +55,35 @@ async function check(session: Session): Promise<ExitCode> {
   }
   session.print(`${config.file} is valid`);
   for (const warning of warnings) session.print(`  warning: ${warning}`);
-  for (const d of destinations) session.print(`  destination ${d.name}: ${d.type}`);
+  for (const d of destinations) {
+    const encrypted = d.encryption ? `, encrypts what it stores (${describe(d.encryption)})` : "";
+    session.print(`  destination ${d.name}: ${d.type}${encrypted}`);
+  }
   for (const j of jobs) {
     const retention = j.retention ? JSON.stringify(j.retention) : "none (nothing is ever removed)";
     session.print(
-      `  job ${j.name}: ${j.source} source, ${j.format}, to ${j.destinations.join(", ")}; retention ${retention}; time zone ${j.timeZone}`,
+      `  job ${j.name}: ${j.source} source, ${j.format}${j.encryption ? `, encrypted (${describe(j.encryption)})` : ""}, to ${j.destinations.join(", ")}; retention ${retention}; time zone ${j.timeZone}`,
     );
   }
   return EXIT.ok;
+}
+
+/** Who the archives are encrypted for: public keys and fingerprints only, never a secret. */
+function encryptionSummary(
+  encryption: ConfiguredEncryption | undefined,
+): { format: "age"; recipients: string[]; passphrase: boolean } | null {
+  if (!encryption) return null;
+  return {
+    format: "age",
+    recipients: encryption.recipients,
+    passphrase: encryption.keys.passphrase !== undefined,
+  };
+}
+
+function describe(encryption: NonNullable<ReturnType<typeof encryptionSummary>>): string {
+  if (encryption.passphrase) return "age, a passphrase";
+  const n = encryption.recipients.length;
+  return `age, ${n} recipient${n === 1 ? "" : "s"}`;
 }
 
 async function schema(session: Session): Promise<ExitCode> {

@@ -91,7 +91,8 @@ function printListings(session: Session, config: CairnConfig, listings: Listing[
           formatAge(b.time, now),
           formatBytes(b.archive.size),
           String(b.manifest.entries),
-          "",
+          // Per destination: one that encrypts on its own stores an age file where others do not.
+          b.manifest.encryption ? "encrypted" : "",
         ],
       })),
       ...incomplete.map((u) => ({
@@ -135,6 +136,7 @@ function toJson(listings: Listing[]) {
         sha256: b.manifest.archive.sha256,
         tags: b.manifest.tags,
         key: b.archive.key,
+        encrypted: b.manifest.encryption !== undefined,
         ...(b.manifest.entry ? { entry: b.manifest.entry } : {}),
       })),
     ),

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
-import { CairnError, restoreBackup } from "@cairn/core";
+import { CairnError, keysFit, restoreBackup } from "@cairn/core";
 import type { Command } from "commander";
-import { collectIdentity, decryptionKeys } from "../decryption-keys.js";
+import { collectIdentity, keysAt, readIdentities } from "../decryption-keys.js";
 import { withPool } from "../destination-pool.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { findBackups } from "../find-backup.js";
@@ -25,7 +25,7 @@ export function registerRestore(program: Command, run: Runner): void {
     .option("--overwrite", "replace files that already exist in the folder")
     .option(
       "-d, --destination <name>",
-      "read the backup from this destination (default: the first that has it)",
+      "read the backup from this destination (default: the first that has it and whose copy the keys open)",
     )
     .option(
       "-i, --identity <file>",
@@ -54,14 +54,19 @@ async function restore(session: Session, ref: string, options: RestoreOptions): 
   const config = await session.config();
   const target = options.to;
   const result = await withPool(config, session.logger, async (pool) => {
-    const [found] = await findBackups(config, pool, ref, options.destination);
-    const { backup, open } = found!;
+    const candidates = await findBackups(config, pool, ref, options.destination);
+    const given = await readIdentities(config, options.identity ?? [], session.io.cwd);
+    // The first destination whose copy these keys open: with only the off-site copy encrypted,
+    // a restore without its key reads the plain one. None fits: the first, whose error names the keys.
+    const keyed = candidates.map((c) => ({ ...c, keys: keysAt(config, c.job, c.open.name, given) }));
+    const found = keyed.find((c) => keysFit(c.backup.manifest, c.keys)) ?? keyed[0]!;
+    const { backup, open } = found;
     session.note(
       `restoring ${backup.id} from ${open.name} (${formatBytes(backup.archive.size)}) into ${target}`,
     );
     const archiver = session.registry.archiver(backup.manifest.archive.format)({});
     const ctx = { signal: session.io.signal ?? new AbortController().signal, logger: session.logger };
-    const decryption = await decryptionKeys(config, found!.job, options.identity ?? [], session.io.cwd);
+    const decryption = found.keys;
     const restored = await restoreBackup(
       open.destination,
       backup,
@@ -69,7 +74,7 @@ async function restore(session: Session, ref: string, options: RestoreOptions): 
       { target: resolve(session.io.cwd, target), overwrite: options.overwrite === true, decryption },
       ctx,
     );
-    return { ...restored, destination: open.name, job: found!.job.name };
+    return { ...restored, destination: open.name, job: found.job.name };
   });
   if (session.json) session.printJson({ restored: result });
   session.print(

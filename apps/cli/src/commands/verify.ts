@@ -72,7 +72,13 @@ async function verify(
       session.note(`verifying ${backup.id} at ${destination} (${formatBytes(backup.archive.size)})`);
       const archiver = session.registry.archiver(backup.manifest.archive.format)({});
       const ctx = { signal: session.io.signal ?? new AbortController().signal, logger: session.logger };
-      const keys = await decryptionKeys(config, config.jobs.get(job), options.identity ?? [], session.io.cwd);
+      const keys = await decryptionKeys(
+        config,
+        config.jobs.get(job),
+        destination,
+        options.identity ?? [],
+        session.io.cwd,
+      );
       out.push({
         destination,
         job,

@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { destinationLimitKeys } from "../bandwidth/options.js";
 import type { PluginRegistry } from "../registry.js";
-import { configSchema, jobConfigSchema, pluginEntrySchema } from "./schema.js";
+import { configSchema, destinationCoreKeys, jobConfigSchema, pluginEntrySchema } from "./schema.js";
 
 /**
  * The config file's JSON Schema, with each known plugin's options under its `type`, so editors
@@ -18,7 +17,7 @@ export function configJsonSchema(registry: PluginRegistry): Record<string, unkno
     return rest.length > 0 ? z.union([first!, ...rest]) : first!;
   };
   const schema = configSchema.extend({
-    destinations: z.record(z.string(), variants(registry.destinationTypes, destinationLimitKeys)),
+    destinations: z.record(z.string(), variants(registry.destinationTypes, destinationCoreKeys)),
     jobs: z.record(z.string(), jobConfigSchema.extend({ source: variants(registry.sourceTypes) })),
   });
   return {

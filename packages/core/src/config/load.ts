@@ -4,7 +4,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import YAML from "yaml";
 import type { z } from "zod";
 import { bandwidthOf, type DestinationBandwidth } from "../bandwidth/limit-destination.js";
-import { LIMIT_KEYS, limitsOf } from "../bandwidth/options.js";
+import { limitsOf } from "../bandwidth/options.js";
 import type { DestinationPlugin, SourcePlugin } from "../define.js";
 import type { DrillConfig } from "../drill/schema.js";
 import { type ConfiguredEncryption, configureEncryption } from "../encryption/config.js";
@@ -16,7 +16,7 @@ import type { PluginRegistry } from "../registry.js";
 import type { RetentionPolicy } from "../retention/index.js";
 import { parseSchedule } from "../status/schedule.js";
 import { formatIssue, formatPath } from "./issues.js";
-import { type ArchiveConfig, configSchema, hostSchema } from "./schema.js";
+import { type ArchiveConfig, configSchema, DESTINATION_CORE_KEYS, hostSchema } from "./schema.js";
 import { expandHome, resolveSecrets, SecretSet } from "./secrets.js";
 import { defaultStateDir } from "./state-dir.js";
 
@@ -28,13 +28,15 @@ export interface ConfiguredDestination {
   options: unknown;
   /** The destination's bandwidth limits, one bucket per direction for every transfer in this process. */
   bandwidth: DestinationBandwidth;
+  /** Present when this destination encrypts what it stores, whatever the job (age). */
+  encryption: ConfiguredEncryption | undefined;
 }
 
 export interface ConfiguredJob {
   name: string;
   source: { plugin: SourcePlugin; options: unknown };
   archive: ArchiveConfig;
-  /** Present when the job's archives are encrypted (age). */
+  /** Present when the job's archives are encrypted (age), at every destination. */
   encryption: ConfiguredEncryption | undefined;
   destinations: string[];
   retention: RetentionPolicy | undefined;
@@ -117,9 +119,23 @@ export async function parseConfig(
     });
     if (!plugin) continue;
     addDeclaredSecrets(plugin.secrets, entry, secrets);
-    const options = checkOptions(plugin.options, entry, at, problems, LIMIT_KEYS);
+    const options = checkOptions(plugin.options, entry, at, problems, DESTINATION_CORE_KEYS);
+    const encryption = entry.encryption
+      ? await configureEncryption(
+          entry.encryption,
+          (...path) => formatPath([...at, "encryption", ...path]),
+          problems,
+          secrets,
+        )
+      : undefined;
     if (options !== undefined) {
-      destinations.set(name, { name, plugin, options, bandwidth: bandwidthOf(limitsOf(entry)) });
+      destinations.set(name, {
+        name,
+        plugin,
+        options,
+        bandwidth: bandwidthOf(limitsOf(entry)),
+        encryption,
+      });
     }
   }
 
@@ -134,6 +150,12 @@ export async function parseConfig(
         );
       }
       const configured = destinations.get(dest);
+      if (job.encryption && data.destinations[dest]?.encryption) {
+        // Two sets of keys for one object: which would the user expect? Neither silently.
+        problems.push(
+          `${formatPath([...at, "encryption"])}: destination "${dest}" has its own encryption (destinations.${dest}.encryption); set encryption in one place: on the job for every destination, or on each destination that should be encrypted`,
+        );
+      }
       if (job.retention && configured && !configured.plugin.capabilities.delete) {
         problems.push(
           `${formatPath([...at, "retention"])}: destination "${dest}" (${configured.plugin.type}) cannot delete, so retention cannot run there`,

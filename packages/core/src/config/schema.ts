@@ -18,8 +18,24 @@ export const pluginEntrySchema = z.looseObject({
   type: z.string({ message: "needs a `type` (a built-in like `local`, or an npm package name)" }).min(1),
 });
 
-/** A destination: its plugin's `type` and options, plus the limits core applies to any destination. */
-export const destinationEntrySchema = pluginEntrySchema.extend(destinationLimitKeys);
+/**
+ * Keys every destination entry takes besides its plugin's own options: core applies them to
+ * whatever the plugin returns.
+ */
+export const destinationCoreKeys = {
+  ...destinationLimitKeys,
+  /**
+   * Encrypt what this destination stores (age), while the job's other destinations get the plain
+   * archive: the off-site copy encrypted, the local one not (docs/encryption.md).
+   */
+  encryption: encryptionConfigSchema.optional(),
+};
+
+/** The keys above, taken out of an entry before its plugin checks the rest. */
+export const DESTINATION_CORE_KEYS = Object.keys(destinationCoreKeys);
+
+/** A destination: its plugin's `type` and options, plus the keys core applies to any destination. */
+export const destinationEntrySchema = pluginEntrySchema.extend(destinationCoreKeys);
 
 export const archiveConfigSchema = z
   .strictObject({
@@ -66,7 +82,10 @@ export const hooksConfigSchema = z.strictObject({
 export const jobConfigSchema = z.strictObject({
   source: pluginEntrySchema,
   archive: archiveConfigSchema.default({ format: "zip" }),
-  /** Encrypt the archive in the age format before it leaves the machine (docs/encryption.md). */
+  /**
+   * Encrypt the archive in the age format before it leaves the machine, for every destination
+   * (docs/encryption.md). A destination's own `encryption` is the way to encrypt only some.
+   */
   encryption: encryptionConfigSchema.optional(),
   destinations: z.array(nameSchema).min(1),
   retention: retentionPolicySchema.optional(),

@@ -1,3 +1,4 @@
+import type { Manifest } from "../manifest.js";
 import { ENCRYPTED_SUFFIX } from "../naming.js";
 import type { UploadLayer } from "../pipeline/upload-layers.js";
 import type { ConfiguredEncryption } from "./config.js";
@@ -10,12 +11,17 @@ export function encryptionLayer(encryption: ConfiguredEncryption): UploadLayer {
   return {
     bytes: (archive) => encryption.encrypt(archive),
     extension: ENCRYPTED_SUFFIX,
-    manifest: () => ({
-      encryption: {
-        format: "age",
-        recipients: encryption.recipients,
-        ...(encryption.keys.passphrase === undefined ? {} : { passphrase: true as const }),
-      },
-    }),
+    manifest: () => encryptionManifest(encryption),
+  };
+}
+
+/** What the manifest records of an encrypted archive: public keys and fingerprints, never a secret. */
+export function encryptionManifest(encryption: ConfiguredEncryption): Pick<Manifest, "encryption"> {
+  return {
+    encryption: {
+      format: "age",
+      recipients: encryption.recipients,
+      ...(encryption.keys.passphrase === undefined ? {} : { passphrase: true as const }),
+    },
   };
 }

@@ -22,6 +22,18 @@ export function isEncrypted(manifest: Manifest): boolean {
 }
 
 /**
+ * Whether a stored archive can be opened with these keys, as far as its manifest tells: a plain
+ * one always; an encrypted one when a key is one of those it was made for (identities match by
+ * their public key or fingerprint), or when it was made for a passphrase and one is given.
+ */
+export function keysFit(manifest: Manifest, keys: DecryptionKeys | undefined): boolean {
+  const encryption = manifest.encryption;
+  if (!encryption) return true;
+  if (encryption.passphrase) return (keys?.passphrases.length ?? 0) > 0;
+  return (keys?.identities ?? []).some((identity) => encryption.recipients.includes(identity.label));
+}
+
+/**
  * Puts decryption between a stored archive and the archive reader when the manifest says it is
  * an age file. The file key is unwrapped before this resolves: with no key that fits, it throws
  * DECRYPT_NO_IDENTITY before a single entry is read.

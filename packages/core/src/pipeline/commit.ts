@@ -12,20 +12,22 @@ import type { BranchOutcome } from "./tee.js";
 
 /**
  * Writes the manifest at each destination that stored the whole archive: only then does the
- * backup exist there. Where the manifest cannot be written, the archive is removed again.
+ * backup exist there. Where the manifest cannot be written, the archive is removed again. Each
+ * destination has its own manifest (`manifests[i]`): one that encrypts on its own stores another
+ * object, with its own key, size and SHA-256.
  */
 export async function commitBackup(
   destinations: readonly OpenDestination[],
   outcomes: readonly BranchOutcome<StoredObject>[],
-  manifest: Manifest,
+  manifests: readonly Manifest[],
   secrets: SecretSet,
   ctx: RunContext,
 ): Promise<DestinationResult[]> {
-  const body = serializeManifest(manifest);
-  const key = manifest.archive.key;
   const results: DestinationResult[] = [];
   for (const [i, open] of destinations.entries()) {
     const outcome = outcomes[i]!;
+    const manifest = manifests[i]!;
+    const key = manifest.archive.key;
     const result: DestinationResult = { destination: open.name, status: "failed", archiveKey: key };
     results.push(result);
     if (!outcome.ok) {
@@ -40,6 +42,7 @@ export async function commitBackup(
           `${open.name} stored ${outcome.value.size} of ${manifest.archive.size} bytes`,
         );
       }
+      const body = serializeManifest(manifest);
       await open.destination.put(manifestKey(manifest.job, manifest.id), Readable.from([body]), {
         size: body.length,
         signal: ctx.signal,

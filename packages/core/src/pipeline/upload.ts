@@ -3,6 +3,7 @@ import type { Readable } from "node:stream";
 import type { CairnConfig, ConfiguredJob } from "../config/load.js";
 import type { RunContext } from "../contracts/context.js";
 import type { Source } from "../contracts/source.js";
+import { encryptedForm, plainForm, type StoredForm } from "../encryption/branch.js";
 import { CairnError } from "../errors.js";
 import type { Manifest } from "../manifest.js";
 import { archiveKey, newBackupId } from "../naming.js";
@@ -71,6 +72,10 @@ export async function uploadBackup(args: UploadArgs): Promise<BackupResult> {
     );
     const extension = archiver.extension + layers.map((l) => l.extension ?? "").join("");
     const key = archiveKey(job.name, id, extension);
+    // A destination with its own encryption encrypts its branch of the tee; the others store the tee's bytes.
+    const forms: StoredForm[] = args.destinations.map(({ configured }) =>
+      configured.encryption ? encryptedForm(key, configured.encryption) : plainForm(key),
+    );
 
     let entries = args.source.entries(ctx);
     for (const layer of layers) if (layer.entries) entries = layer.entries(entries);
@@ -92,7 +97,8 @@ export async function uploadBackup(args: UploadArgs): Promise<BackupResult> {
     const { outcomes, sourceError } = await tee(
       archive,
       args.destinations.map((open, i) => ({
-        consume: (body: Readable) => open.destination.put(key, body, { signal: controllers[i]!.signal }),
+        consume: (body: Readable) =>
+          open.destination.put(forms[i]!.key, forms[i]!.body(body), { signal: controllers[i]!.signal }),
       })),
       (chunk) => {
         hash.update(chunk);
@@ -125,7 +131,8 @@ export async function uploadBackup(args: UploadArgs): Promise<BackupResult> {
       engine: { name: "cairn", version: args.engineVersion },
       ...Object.assign({}, ...layers.map((l) => l.manifest?.() ?? {})),
     };
-    const results = await commitBackup(args.destinations, outcomes, manifest, config.secrets, ctx);
+    const manifests = forms.map((form, i) => (outcomes[i]!.ok ? form.manifest(manifest) : manifest));
+    const results = await commitBackup(args.destinations, outcomes, manifests, config.secrets, ctx);
     const ok = results.filter((r) => r.status === "ok").length;
     const status = ok === results.length ? "ok" : ok > 0 ? "partial" : "failed";
     const done: BackupResult = {
