@@ -19,12 +19,13 @@ export function collectIdentity(value: string, previous: string[] = []): string[
 /**
  * The keys to try on a job's encrypted backups at a destination: the files given with
  * `--identity`, then the `encryption.identities` and passphrase of the job and of the destination
- * read from (one that encrypts on its own).
+ * read from (one that encrypts on its own); every destination of the job's when that is not known
+ * yet (`undefined`).
  */
 export async function decryptionKeys(
   config: CairnConfig,
   job: ConfiguredJob | undefined,
-  destination: string,
+  destination: string | undefined,
   files: readonly string[],
   cwd: string,
 ): Promise<DecryptionKeys> {
@@ -62,16 +63,17 @@ export async function readIdentities(
   return identities;
 }
 
-/** The given identities plus what the config holds for the job and the destination. */
+/** The given identities plus what the config holds for the job and the destination (or all of the job's). */
 export function keysAt(
   config: CairnConfig,
   job: ConfiguredJob | undefined,
-  destination: string,
+  destination: string | undefined,
   given: readonly ParsedIdentity[],
 ): DecryptionKeys {
   const identities = [...given];
   const passphrases = [];
-  for (const encryption of [job?.encryption, config.destinations.get(destination)?.encryption]) {
+  const at = destination === undefined ? (job?.destinations ?? []) : [destination];
+  for (const encryption of [job?.encryption, ...at.map((d) => config.destinations.get(d)?.encryption)]) {
     identities.push(...(encryption?.identities ?? []));
     passphrases.push(...(encryption?.passphrases ?? []));
   }

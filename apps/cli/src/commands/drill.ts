@@ -74,7 +74,14 @@ async function drill(session: Session, names: string[], options: DrillOptions): 
   const results: DrillResult[] = [];
   for (const job of jobs) {
     session.note(`drilling ${job.name}${sample ? ` (${sample} files at random)` : ""}`);
-    const decryption = await decryptionKeys(config, job, options.identity ?? [], session.io.cwd);
+    // The drill picks its destination itself: the keys of every one of the job's.
+    const decryption = await decryptionKeys(
+      config,
+      job,
+      options.destination,
+      options.identity ?? [],
+      session.io.cwd,
+    );
     const sandbox = options.sandbox ? resolve(session.io.cwd, options.sandbox) : job.drill?.sandbox;
     results.push(
       await runDrill({
