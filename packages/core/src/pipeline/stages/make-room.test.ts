@@ -28,7 +28,8 @@ describe("making room before an upload", () => {
   });
 
   async function backUp(retention: string, settings = "") {
-    const registry = memoryRegistry(stores);
+    // Leases at the destination: making room is a prune, which runs under the job's lease.
+    const registry = memoryRegistry(stores, { delete: true, freeSpace: true, exclusiveCreate: true });
     const config = await parseConfig(
       `stateDir: ./state
 ${settings}
