@@ -10,6 +10,7 @@ import {
   type Source,
   type SourceContext,
 } from "@cairn/core";
+import { checkRestoredDump } from "./check-restored.js";
 import { type MysqlSourceOptions, mysqlSourceOptions } from "./mysql-options.js";
 import { passwordOptionFile } from "./option-file.js";
 
@@ -36,9 +37,11 @@ export function createMysqlSource(
   const redact = (text: string) => secrets.redact(text);
   const where = `${options.user ? `${options.user}@` : ""}${options.host ?? "localhost"}${options.port ? `:${options.port}` : ""}`;
   const what = options.all ? `all databases at ${where}` : `${where}/${options.database}`;
-  return createSpooledSource({
+  const entryName =
+    options.name ?? (options.all ? "all-databases.sql" : entryNameFrom(options.database!, ".sql"));
+  const source = createSpooledSource({
     describe: () => `mysql ${what}`,
-    entryName: options.name ?? (options.all ? "all-databases.sql" : entryNameFrom(options.database!, ".sql")),
+    entryName,
     tempDir: options.tempDir,
     baseDir,
     tempPrefix: "mysql",
@@ -73,4 +76,8 @@ export function createMysqlSource(
       };
     },
   });
+  return {
+    ...source,
+    checkRestored: (restored) => checkRestoredDump(restored, entryName, options.args ?? []),
+  };
 }

@@ -10,6 +10,7 @@ import {
   type Source,
   type SourceContext,
 } from "@cairn/core";
+import { checkRestoredDump } from "./check-restored.js";
 import { pgpassLine, resolveConnection } from "./connection.js";
 import { type PostgresSourceOptions, postgresSourceOptions } from "./postgres-options.js";
 
@@ -37,9 +38,11 @@ export function createPostgresSource(
   for (const secret of [connection.password, options.url, options.password]) if (secret) secrets.add(secret);
   const redact = (text: string) => secrets.redact(text);
   const what = options.all ? `cluster at ${connection.display}` : connection.display;
-  return createSpooledSource({
+  const entryName =
+    options.name ?? (options.all ? "pg_dumpall.sql" : entryNameFrom(connection.database, ".dump"));
+  const source = createSpooledSource({
     describe: () => `postgres ${redact(what)}`,
-    entryName: options.name ?? (options.all ? "pg_dumpall.sql" : entryNameFrom(connection.database, ".dump")),
+    entryName,
     tempDir: options.tempDir,
     baseDir,
     tempPrefix: "postgres",
@@ -73,4 +76,9 @@ export function createPostgresSource(
       };
     },
   });
+  return {
+    ...source,
+    checkRestored: (restored) =>
+      checkRestoredDump(restored, entryName, { binary: options.binary, baseDir, installHint: INSTALL_HINT }),
+  };
 }

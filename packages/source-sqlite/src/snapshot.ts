@@ -44,16 +44,22 @@ export async function snapshotDatabase(source: string, target: string): Promise<
 
 /** Runs `PRAGMA integrity_check` on the snapshot; anything but "ok" keeps it from being shipped. */
 export function checkIntegrity(snapshot: string, original: string): void {
-  const db = new DatabaseSync(snapshot);
+  const problems = integrityProblems(snapshot);
+  if (problems.length === 0) return;
+  throw new CairnError(
+    "SOURCE_UNREADABLE",
+    `SQLite database ${original} fails its integrity check:\n${problems.join("\n")}`,
+    { hint: "the database itself is damaged; repair it (sqlite3's .recover) before backing it up" },
+  );
+}
+
+/** SQLite's own report on a database file (the first 10 lines of it); empty when it is intact. */
+export function integrityProblems(file: string): string[] {
+  const db = new DatabaseSync(file);
   try {
     const rows = db.prepare("PRAGMA integrity_check").all() as Record<string, unknown>[];
     const problems = rows.map((row) => String(Object.values(row)[0]));
-    if (problems.length === 1 && problems[0] === "ok") return;
-    throw new CairnError(
-      "SOURCE_UNREADABLE",
-      `SQLite database ${original} fails its integrity check:\n${problems.slice(0, 10).join("\n")}`,
-      { hint: "the database itself is damaged; repair it (sqlite3's .recover) before backing it up" },
-    );
+    return problems.length === 1 && problems[0] === "ok" ? [] : problems.slice(0, 10);
   } finally {
     // Closing the last connection checkpoints and removes any -wal file: the snapshot is one file.
     db.close();

@@ -6,6 +6,9 @@ import {
   defineSource,
   expandHome,
   PLUGIN_API_VERSION,
+  type RestoredCheck,
+  type RestoredFiles,
+  restoredFile,
   type Source,
   type SourceContext,
 } from "@cairn/core";
@@ -26,9 +29,10 @@ export function createSqliteSource(
   { baseDir = process.cwd() }: Partial<SourceContext> = {},
 ): Source {
   const path = resolve(baseDir, expandHome(options.path));
-  return createSpooledSource({
+  const entryName = options.name ?? basename(path);
+  const source = createSpooledSource({
     describe: () => `sqlite ${path}`,
-    entryName: options.name ?? basename(path),
+    entryName,
     tempDir: options.tempDir,
     baseDir,
     tempPrefix: "sqlite",
@@ -57,4 +61,23 @@ export function createSqliteSource(
       return { mtime: original.mtime, mode: original.mode & 0o7777 };
     },
   });
+  return { ...source, checkRestored: (restored) => checkRestoredDatabase(restored, entryName) };
+}
+
+/** A drill's check: the restored database opens and passes SQLite's own integrity check. */
+async function checkRestoredDatabase(restored: RestoredFiles, entryName: string): Promise<RestoredCheck[]> {
+  const file = await restoredFile(restored, entryName);
+  if (!file) return [];
+  const check = "PRAGMA integrity_check";
+  const { integrityProblems } = await import("./snapshot.js");
+  try {
+    const problems = integrityProblems(file);
+    if (problems.length === 0) return [{ path: entryName, check, status: "ok" }];
+    // One line: SQLite puts "*** in database main ***" on a line of its own.
+    const detail = problems.join("; ").replace(/\s*\n\s*/g, " ");
+    return [{ path: entryName, check, status: "failed", detail }];
+  } catch (error) {
+    // Not a database at all ("file is not a database"): SQLite's words are the report.
+    return [{ path: entryName, check, status: "failed", detail: (error as Error).message }];
+  }
 }
