@@ -57,6 +57,11 @@ export class SecretSet implements Redactor {
   }
 }
 
+/** A path from the config, relative to the config file's folder unless absolute. */
+export function resolveFrom(baseDir: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(baseDir, path);
+}
+
 export function expandHome(path: string): string {
   if (path === "~") return homedir();
   if (path.startsWith("~/")) return resolve(homedir(), path.slice(2));
