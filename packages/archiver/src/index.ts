@@ -7,6 +7,7 @@ import {
   type ArchiverFactory,
   CairnError,
 } from "@cairn/core";
+import { abortableWrite } from "./abortable-entries.js";
 import { writeTar } from "./tar/write-tar.js";
 import { readTar } from "./tar-reader.js";
 import { writeZip } from "./zip/write-zip.js";
@@ -34,22 +35,23 @@ export function createArchiver(format: ArchiveFormat, options: ArchiveOptions = 
       return {
         format,
         extension,
-        write: (entries, ctx, write) => writeZip(entries, ctx, { ...write, level }),
+        write: abortableWrite((entries, ctx, write) => writeZip(entries, ctx, { ...write, level })),
         read: readZip,
       };
     case "tar":
       return {
         format,
         extension,
-        write: (entries, ctx, write) => writeTar(entries, ctx, { ...write }),
+        write: abortableWrite((entries, ctx, write) => writeTar(entries, ctx, { ...write })),
         read: (a, ctx) => readTar(a, ctx, undefined),
       };
     case "tar.gz":
       return {
         format,
         extension,
-        write: (entries, ctx, write) =>
+        write: abortableWrite((entries, ctx, write) =>
           writeTar(entries, ctx, { ...write, compression: { kind: "gzip", level } }),
+        ),
         read: (a, ctx) => readTar(a, ctx, "gzip"),
       };
     case "tar.zst":
@@ -58,8 +60,9 @@ export function createArchiver(format: ArchiveFormat, options: ArchiveOptions = 
       return {
         format,
         extension,
-        write: (entries, ctx, write) =>
+        write: abortableWrite((entries, ctx, write) =>
           writeTar(entries, ctx, { ...write, compression: { kind: "zstd", level } }),
+        ),
         read: (a, ctx) => readTar(a, ctx, "zstd"),
       };
   }

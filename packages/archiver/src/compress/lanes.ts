@@ -16,7 +16,7 @@ interface Lane {
 export class CompressionLanes {
   private readonly idle: Lane[] = [];
   private readonly all: Lane[] = [];
-  private readonly waiting: ((lane: Lane) => void)[] = [];
+  private readonly waiting: { resolve: (lane: Lane) => void; reject: (error: Error) => void }[] = [];
   private closed = false;
 
   constructor(create: () => Transform, count: number) {
@@ -51,18 +51,27 @@ export class CompressionLanes {
   close(): void {
     this.closed = true;
     for (const lane of this.all) lane.stream.destroy();
+    // Whatever still waits for a lane (files read ahead of an aborted archive) is let go, not left
+    // pending with its buffer for the life of the process.
+    for (const waiter of this.waiting.splice(0)) waiter.reject(closedError());
   }
 
   private take(): Promise<Lane> {
-    if (this.closed) return Promise.reject(new Error("the compression lanes are closed"));
+    if (this.closed) return Promise.reject(closedError());
     const lane = this.idle.pop();
-    return lane ? Promise.resolve(lane) : new Promise((resolve) => this.waiting.push(resolve));
+    return lane
+      ? Promise.resolve(lane)
+      : new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
   private give(lane: Lane): void {
     if (lane.stream.destroyed) return;
     const next = this.waiting.shift();
-    if (next) next(lane);
+    if (next) next.resolve(lane);
     else this.idle.push(lane);
   }
+}
+
+function closedError(): Error {
+  return new Error("the compression lanes are closed");
 }
