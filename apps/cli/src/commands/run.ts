@@ -4,6 +4,7 @@ import { EXIT, type ExitCode } from "../exit-codes.js";
 import { formatBytes } from "../output/format.js";
 import type { Session } from "../session.js";
 import { VERSION } from "../version.js";
+import { startDrillScheduler } from "./run-drills.js";
 import type { Runner } from "./runner.js";
 
 interface RunOptions {
@@ -31,6 +32,7 @@ Each job with a \`schedule\` (cron, in the job's timeZone) runs on it. A run sti
 next is due is not doubled: the due one is skipped and logged. With \`catchUp: true\`, a run
 missed while the machine was off or asleep happens once at start or on wake. SIGTERM or Ctrl-C
 stops: a backup under way is aborted (after --grace), and an aborted backup never counts as one.
+A job's \`drill: { schedule }\` runs a restore drill on that schedule (docs/drills.md).
 
 Examples:
   cairn run                             in a terminal, or as a systemd service
@@ -49,7 +51,7 @@ async function runScheduled(session: Session, options: RunOptions): Promise<Exit
   }
   const config = await session.config();
   const jobs = [...config.jobs.values()].filter((job) => job.schedule);
-  if (jobs.length === 0) {
+  if (jobs.length === 0 && ![...config.jobs.values()].some((job) => job.drill)) {
     throw new CairnError("USAGE", `no job in ${config.file} has a schedule`, {
       hint: 'add `schedule: "0 3 * * *"` (cron, in the job\'s timeZone) to the jobs to run',
     });
@@ -60,12 +62,14 @@ async function runScheduled(session: Session, options: RunOptions): Promise<Exit
     options.metrics === undefined ? undefined : new (await import("../metrics/run-metrics.js")).RunMetrics();
   const exposed = metrics && options.metrics !== undefined ? await metrics.serve(options.metrics) : undefined;
   if (exposed) session.note(`metrics at http://${exposed.address}/metrics`);
+  // Backups under way, so a drill due meanwhile waits for the backup it should restore.
+  const backups = new Map<string, Promise<unknown>>();
   const scheduler = startScheduler({
     jobs,
     stateDir: config.stateDir,
     logger,
     run: async (job, signal) => {
-      const results = await runJob({
+      const running = runJob({
         config,
         job,
         registry: session.registry,
@@ -73,6 +77,8 @@ async function runScheduled(session: Session, options: RunOptions): Promise<Exit
         engineVersion: VERSION,
         signal,
       });
+      backups.set(job.name, running);
+      const results = await running.finally(() => backups.delete(job.name));
       metrics?.record(job.name, results);
       for (const result of results) {
         const where = result.destinations.map((d) => `${d.destination} ${d.status}`).join(", ");
@@ -88,20 +94,33 @@ async function runScheduled(session: Session, options: RunOptions): Promise<Exit
       }
     },
   });
+  const drills = await startDrillScheduler({
+    config,
+    registry: session.registry,
+    logger,
+    metrics: metrics?.registry,
+    backupDone: async (job) => {
+      await backups.get(job)?.catch(() => undefined);
+    },
+  });
   for (const { job, at } of scheduler.next()) {
     session.note(`${job}: next run ${at ? at.toISOString() : "never"}`);
+  }
+  for (const { job, at } of drills?.next() ?? []) {
+    session.note(`${job}: next drill ${at ? at.toISOString() : "never"}`);
   }
   await new Promise<void>((resolve) => {
     if (!session.io.signal) return;
     if (session.io.signal.aborted) resolve();
     session.io.signal.addEventListener("abort", () => resolve(), { once: true });
   });
+  const underWay = [...scheduler.running(), ...(drills?.running() ?? []).map((job) => `${job} (drill)`)];
   session.note(
-    scheduler.running().length > 0
-      ? `stopping: ${scheduler.running().join(", ")} under way${graceMs > 0 ? `, waiting up to ${options.grace}` : ", aborting"}`
+    underWay.length > 0
+      ? `stopping: ${underWay.join(", ")} under way${graceMs > 0 ? `, waiting up to ${options.grace}` : ", aborting"}`
       : "stopping",
   );
-  await scheduler.stop(graceMs);
+  await Promise.all([scheduler.stop(graceMs), drills?.stop(graceMs)]);
   exposed?.server.close();
   return EXIT.ok;
 }

@@ -1,7 +1,7 @@
-import { type JobStatus, jobStatus } from "@cairn/core";
+import { type DrillStatus, type JobStatus, jobStatus } from "@cairn/core";
 import type { Command } from "commander";
 import { EXIT, type ExitCode } from "../exit-codes.js";
-import { formatAge, formatBytes, formatTime } from "../output/format.js";
+import { formatAge, formatBytes, formatDuration, formatTime } from "../output/format.js";
 import { table } from "../output/table.js";
 import type { Session } from "../session.js";
 import type { Runner } from "./runner.js";
@@ -22,7 +22,9 @@ export function registerStatus(program: Command, run: Runner): void {
       `
 Read from the destinations' manifests, so it works from any machine with the config. A job is
 stale when its newest backup is older than its staleAfter (default: twice the longest gap of its
-schedule); a job without schedule or staleAfter is never stale. The last failure is what this
+schedule); a job without schedule or staleAfter is never stale. A job with a drill schedule is
+also stale when no restore drill succeeded within its drill.staleAfter (default: twice the
+longest gap of the drill's schedule). The last failure is what this
 machine remembers of its own runs.
 
 With --all-hosts it lists every job and host whose backups are at the config's destinations,
@@ -68,6 +70,7 @@ async function status(session: Session, names: string[]): Promise<ExitCode> {
       )) {
         session.print(line);
       }
+      if (s.drill) session.print(`  ${drillLine(s.drill, now)}`);
       if (s.lastFailure) {
         session.print(
           `  last failure ${formatTime(new Date(s.lastFailure.finishedAt))}: ${s.lastFailure.errors[0] ?? "unknown"}`,
@@ -77,4 +80,21 @@ async function status(session: Session, names: string[]): Promise<ExitCode> {
   }
   const unhealthy = statuses.some((s) => s.stale || s.destinations.some((d) => d.error));
   return unhealthy ? EXIT.failed : EXIT.ok;
+}
+
+/** "drill: last ok 2026-12-01 05:00:12Z (db-…, 1.2s), last success 2d ago" and whether it is stale. */
+function drillLine(drill: DrillStatus, now: Date): string {
+  const last = drill.last;
+  const what = last
+    ? `last ${last.status} ${formatTime(new Date(last.finishedAt))}${last.id ? ` (${last.id}${last.durationMs === undefined ? "" : `, ${formatDuration(last.durationMs)}`})` : ""}${last.status === "ok" ? "" : `: ${last.error?.message ?? "unknown error"}`}`
+    : "never drilled";
+  const success =
+    last?.status === "ok" || !drill.lastSuccess
+      ? ""
+      : `, last success ${formatAge(new Date(drill.lastSuccess.finishedAt), now)} ago`;
+  const limit =
+    drill.staleAfterMs === undefined
+      ? ""
+      : `; stale after ${formatAge(new Date(0), new Date(drill.staleAfterMs))}`;
+  return `drill ${drill.stale ? "STALE" : "ok"}: ${what}${success}${limit}`;
 }

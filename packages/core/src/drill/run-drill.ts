@@ -94,10 +94,7 @@ export async function runDrill(options: DrillRunOptions): Promise<DrillResult> {
       archiver,
       {
         source,
-        decryption: options.decryption ?? {
-          identities: job.encryption?.identities ?? [],
-          passphrases: job.encryption?.passphrases ?? [],
-        },
+        decryption: options.decryption ?? configuredKeys(config, job, open.name),
         random,
         ...(options.sample === undefined ? {} : { sample: options.sample }),
         ...(options.sandbox === undefined ? {} : { sandboxParent: options.sandbox }),
@@ -166,6 +163,15 @@ async function sourceFor(
   if (!options.compare || entry === undefined || !isSplitSource(source)) return source;
   for await (const part of source.parts(ctx)) if (part.name === entry) return part.source;
   return { describe: () => `${entry} (gone)`, entries: async function* () {} };
+}
+
+/** The keys the config holds for the job's backups at a destination (the job's or the destination's own encryption). */
+function configuredKeys(config: CairnConfig, job: ConfiguredJob, destination: string): DecryptionKeys {
+  const layers = [job.encryption, config.destinations.get(destination)?.encryption];
+  return {
+    identities: layers.flatMap((layer) => layer?.identities ?? []),
+    passphrases: layers.flatMap((layer) => layer?.passphrases ?? []),
+  };
 }
 
 function failure(count: number, problems: readonly string[], checks: readonly RestoredCheck[]): ErrorSummary {

@@ -14,6 +14,8 @@ export interface SchedulerOptions {
   /** How often to look for a jump of the wall clock (the machine slept); 30 s by default. */
   wakeCheckMs?: number;
   now?: () => Date;
+  /** What a run is called in the log ("run", "drill"); "run" by default. */
+  what?: string;
 }
 
 export interface Scheduler {
@@ -35,6 +37,7 @@ export interface Scheduler {
  */
 export function startScheduler(options: SchedulerOptions): Scheduler {
   const { logger } = options;
+  const what = options.what ?? "run";
   const now = options.now ?? (() => new Date());
   const active = new Map<string, { done: Promise<void>; abort: AbortController }>();
   let stopping = false;
@@ -42,19 +45,19 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
   const launch = (job: ConfiguredJob, why: string) => {
     if (stopping) return;
     if (active.has(job.name)) {
-      logger.warn(`job ${job.name}: skipped the ${why} run, the previous one is still going`, {
+      logger.warn(`job ${job.name}: skipped the ${why} ${what}, the previous one is still going`, {
         job: job.name,
       });
       return;
     }
     const abort = new AbortController();
-    logger.info(`job ${job.name}: ${why} run starts`, { job: job.name });
+    logger.info(`job ${job.name}: ${why} ${what} starts`, { job: job.name });
     const done = options
       .run(job, abort.signal)
       .then(
-        () => logger.info(`job ${job.name}: run finished`, { job: job.name }),
+        () => logger.info(`job ${job.name}: ${what} finished`, { job: job.name }),
         (error: unknown) =>
-          logger.error(`job ${job.name}: run failed: ${(error as Error).message}`, { job: job.name }),
+          logger.error(`job ${job.name}: ${what} failed: ${(error as Error).message}`, { job: job.name }),
       )
       .finally(() => active.delete(job.name));
     active.set(job.name, { done, abort });
@@ -108,7 +111,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       });
       if ((await Promise.race([all, graceOver])) === "grace over") {
         for (const [name, run] of active) {
-          logger.warn(`job ${name}: aborting the run under way`, { job: name });
+          logger.warn(`job ${name}: aborting the ${what} under way`, { job: name });
           run.abort.abort(new CairnError("ABORTED", "cairn was asked to stop"));
         }
         await all;
