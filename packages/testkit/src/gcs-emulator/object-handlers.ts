@@ -3,8 +3,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EmulatorState } from "./context.js";
 import { ApiError, sendJson } from "./json-errors.js";
 import type { PatchMetadata, StoredObjectRecord } from "./records.js";
+import { preconditionsOf, readText } from "./request-reading.js";
 import { bucketResource, objectResource } from "./resources.js";
-import { preconditionsOf, readText } from "./upload-handlers.js";
 
 export function handleBucketGet(state: EmulatorState, res: ServerResponse, bucket: string): void {
   sendJson(res, 200, bucketResource(state.store.bucket(bucket)));

@@ -9,7 +9,8 @@ import {
   handleObjectGet,
   handleObjectPatch,
 } from "./object-handlers.js";
-import { handleInsert, handleSession } from "./upload-handlers.js";
+import { handleSession } from "./resumable-upload.js";
+import { handleInsert } from "./upload-handlers.js";
 
 interface Route {
   kind: RequestKind;
