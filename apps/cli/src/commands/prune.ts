@@ -1,21 +1,9 @@
-import {
-  type ConfiguredJob,
-  describeGroup,
-  type ErrorSummary,
-  type JobLock,
-  lockJob,
-  pruneUnderLease,
-  type RetentionGroup,
-  type RetentionRun,
-  retentionGroup,
-  summarizeError,
-} from "@cairn/core";
+import { type JobLock, lockJob, pruneUnderLease, retentionGroup, summarizeError } from "@cairn/core";
 import type { Command } from "commander";
 import { withPool } from "../destination-pool.js";
 import { type ExitCode, exitCodeForOutcomes } from "../exit-codes.js";
 import { destinationsOf } from "../job-destinations.js";
-import { formatAge, formatBytes, plural } from "../output/format.js";
-import { table } from "../output/table.js";
+import { type Pruned, printPlan, toJson } from "../output/prune.js";
 import type { Session } from "../session.js";
 import type { Runner } from "./runner.js";
 
@@ -48,14 +36,6 @@ Examples:
   cairn prune --host old-name      apply the policy to the backups a renamed host left`,
     )
     .action(run((session, job: string | undefined, options: PruneOptions) => prune(session, job, options)));
-}
-
-interface Pruned {
-  job: ConfiguredJob;
-  group: RetentionGroup;
-  destination: string;
-  run?: RetentionRun;
-  error?: ErrorSummary;
 }
 
 async function prune(session: Session, name: string | undefined, options: PruneOptions): Promise<ExitCode> {
@@ -103,100 +83,4 @@ async function prune(session: Session, name: string | undefined, options: PruneO
   if (session.json) session.printJson({ dryRun, plans: pruned.map((p) => toJson(p, dryRun)) });
   else for (const p of pruned) printPlan(session, p, dryRun, now);
   return exitCodeForOutcomes(pruned.map((p) => p.error === undefined && (p.run?.errors.length ?? 0) === 0));
-}
-
-function printPlan(session: Session, pruned: Pruned, dryRun: boolean, now: Date): void {
-  const policy = describePolicy(pruned.job.retention);
-  session.print(
-    `job ${pruned.job.name} at ${pruned.destination}, ${describeGroup(pruned.group)} (time zone ${pruned.job.timeZone}; policy ${policy})`,
-  );
-  if (pruned.error) {
-    session.print(`  error: ${pruned.error.message} [${pruned.error.code}]`);
-    if (pruned.error.hint) session.print(`  hint: ${pruned.error.hint}`);
-    return;
-  }
-  const run = pruned.run!;
-  const rows = [
-    ...run.keep.map((b) => ({ b, action: "keep", reasons: b.reasons })),
-    ...run.remove.map((b) => ({ b, action: "remove", reasons: b.reasons })),
-  ]
-    .sort((x, y) => y.b.time.getTime() - x.b.time.getTime())
-    .map(({ b, action, reasons }) => [
-      b.id,
-      formatAge(b.time, now),
-      formatBytes(b.size),
-      action,
-      reasons.join(", "),
-    ]);
-  for (const upload of run.staleIncomplete) {
-    rows.push([
-      `${upload.id} (incomplete)`,
-      formatAge(upload.time, now),
-      formatBytes(upload.size),
-      "remove",
-      `incomplete upload (${upload.reason}) older than a day`,
-    ]);
-  }
-  if (rows.length === 0) session.print("  no backups here");
-  else for (const line of table(["backup", "age", "size", "action", "reasons"], rows)) session.print(line);
-  for (const note of run.notes) session.print(`  note: ${note}`);
-  const count = run.remove.length + run.staleIncomplete.length;
-  if (dryRun) {
-    const bytes = sum(run.remove.map((b) => b.size)) + sum(run.staleIncomplete.map((u) => u.size));
-    session.print(
-      `  dry run: would remove ${plural(count, "item")} and free ${formatBytes(bytes)}; nothing was deleted`,
-    );
-  } else {
-    session.print(`  removed ${plural(run.removed.length, "backup")}, freed ${formatBytes(run.bytesFreed)}`);
-  }
-  for (const error of run.errors) session.print(`  error: ${error.message} [${error.code}]`);
-}
-
-function toJson(pruned: Pruned, dryRun: boolean) {
-  const base = {
-    job: pruned.job.name,
-    destination: pruned.destination,
-    host: pruned.group.host ?? null,
-    timeZone: pruned.job.timeZone,
-    policy: pruned.job.retention ?? {},
-    dryRun,
-  };
-  if (pruned.error) return { ...base, error: pruned.error };
-  const run = pruned.run!;
-  const item = (b: RetentionRun["keep"][number]) => ({
-    id: b.id,
-    time: b.time.toISOString(),
-    size: b.size,
-    reasons: b.reasons,
-  });
-  return {
-    ...base,
-    keep: run.keep.map(item),
-    remove: run.remove.map(item),
-    incomplete: run.staleIncomplete.map((u) => ({
-      id: u.id,
-      time: u.time.toISOString(),
-      size: u.size,
-      reason: u.reason,
-      keys: u.keys,
-    })),
-    notes: run.notes,
-    removed: run.removed,
-    bytesFreed: dryRun
-      ? sum(run.remove.map((b) => b.size)) + sum(run.staleIncomplete.map((u) => u.size))
-      : run.bytesFreed,
-    errors: run.errors,
-  };
-}
-
-function describePolicy(policy: object | undefined): string {
-  const entries = Object.entries(policy ?? {});
-  if (entries.length === 0) return "none, nothing is removed";
-  return entries
-    .map(([key, value]) => `${key} ${typeof value === "object" ? JSON.stringify(value) : String(value)}`)
-    .join(", ");
-}
-
-function sum(values: number[]): number {
-  return values.reduce((a, b) => a + b, 0);
 }
