@@ -2,12 +2,23 @@ import { spawn } from "node:child_process";
 import { open } from "node:fs/promises";
 import { devNull } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { type RestoredCheck, type RestoredFiles, requireProgram, restoredFile } from "@cairn/core";
+import {
+  checkDumpTrailer,
+  type DumpTrailer,
+  type RestoredCheck,
+  type RestoredFiles,
+  requireProgram,
+  restoredFile,
+} from "@cairn/core";
 
 /** The first bytes of pg_dump's custom format. */
 const CUSTOM_MAGIC = "PGDMP";
 /** The last comment line pg_dump / pg_dumpall write into a plain SQL dump once it is whole. */
-const PLAIN_TRAILER = /^-- PostgreSQL database (cluster )?dump complete\s*$/m;
+const PLAIN_TRAILER: DumpTrailer = {
+  check: "the dump's completion line",
+  pattern: /^-- PostgreSQL database (cluster )?dump complete\s*$/m,
+  line: "-- PostgreSQL database dump complete",
+};
 
 export interface DumpCheckOptions {
   /** The source's pg_dump binary, when configured: pg_restore is taken from the same folder. */
@@ -31,17 +42,7 @@ export async function checkRestoredDump(
   if (!file) return [];
   const head = await readAt(file, 0, CUSTOM_MAGIC.length);
   if (head.toString("latin1") !== CUSTOM_MAGIC) {
-    const check = "the dump's completion line";
-    const tail = (await readTail(file, 4096)).toString("utf8");
-    if (PLAIN_TRAILER.test(tail)) return [{ path: entryName, check, status: "ok" }];
-    return [
-      {
-        path: entryName,
-        check,
-        status: "failed",
-        detail: 'the dump does not end with "-- PostgreSQL database dump complete": it was cut short',
-      },
-    ];
+    return [await checkDumpTrailer(file, entryName, PLAIN_TRAILER)];
   }
   const check = "pg_restore --list";
   const program = await requireProgram(
@@ -96,18 +97,6 @@ async function readAt(file: string, position: number, length: number): Promise<B
     const buffer = Buffer.alloc(length);
     const { bytesRead } = await handle.read(buffer, 0, length, position);
     return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
-async function readTail(file: string, length: number): Promise<Buffer> {
-  const handle = await open(file, "r");
-  try {
-    const { size } = await handle.stat();
-    const buffer = Buffer.alloc(Math.min(length, size));
-    await handle.read(buffer, 0, buffer.length, size - buffer.length);
-    return buffer;
   } finally {
     await handle.close();
   }
