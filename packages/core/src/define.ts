@@ -50,6 +50,12 @@ export interface SourceDefinition<Schema extends z.ZodType = z.ZodType> {
   apiVersion: number;
   options: Schema;
   secrets?: readonly string[];
+  /**
+   * Whether the sources made from `options` have `fingerprint()`, so that `config check` can tell
+   * a job with `skipUnchanged` that it would never be skipped: true, or why not. Absent: they
+   * have none.
+   */
+  fingerprints?(options: z.output<Schema>): true | string;
   create(options: z.output<Schema>, ctx: SourceContext): Promise<Source> | Source;
 }
 

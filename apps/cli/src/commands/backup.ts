@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { EXIT, type ExitCode, exitCodeForOutcomes } from "../exit-codes.js";
 import { describeLocation } from "../location.js";
 import { checkBatchTargets, publishBatchMetrics } from "../metrics/batch-metrics.js";
-import { formatBytes, formatDuration, plural } from "../output/format.js";
+import { formatBytes, formatDuration, formatTime, plural } from "../output/format.js";
 import { createProgressLine } from "../output/progress.js";
 import type { Session } from "../session.js";
 import { VERSION } from "../version.js";
@@ -79,7 +79,9 @@ async function backup(
   if (session.json) session.printJson({ results: all });
   // Each destination of each backup counts: 3 means "look, but something got through".
   const stored = exitCodeForOutcomes(
-    all.flatMap((r) => (r.destinations.length > 0 ? r.destinations.map((d) => d.status === "ok") : [false])),
+    all.flatMap((r) =>
+      r.destinations.length > 0 ? r.destinations.map((d) => d.status !== "failed") : [false],
+    ),
   );
   // Every backup is there but a prune failed (another host held the lease, a delete was refused):
   // nothing is lost yet, but old backups pile up until someone looks, so cron and monitoring must see it.
@@ -94,7 +96,10 @@ async function backup(
 function printResult(session: Session, config: CairnConfig, result: BackupResult): void {
   const took = formatDuration(Date.parse(result.finishedAt) - Date.parse(result.startedAt));
   const what = result.entry ? `${result.job} (${result.entry})` : result.job;
-  if (result.archive) {
+  if (result.status === "unchanged") {
+    const since = result.unchangedSince ? ` of ${formatTime(new Date(result.unchangedSince))}` : "";
+    session.print(`${what}: unchanged since backup ${result.id}${since}; nothing uploaded, ${took}`);
+  } else if (result.archive) {
     const { format, size, entries } = result.archive;
     session.print(
       `${what}: backup ${result.id} ${result.status}: ${format}, ${formatBytes(size)}, ${plural(entries, "entry", "entries")}, ${took}`,
@@ -115,11 +120,12 @@ function printDestination(
   config: CairnConfig,
   result: Omit<DestinationResult, "error"> & { error?: DestinationResult["error"] | undefined },
 ): void {
-  if (result.status === "ok") {
+  if (result.status !== "failed") {
     const where = result.archiveKey
       ? describeLocation(config, result.destination, result.archiveKey)
       : result.destination;
-    session.print(`  ok      ${result.destination}: ${where}`);
+    // unchanged: the backup named above is already there, as the source is now.
+    session.print(`  ${result.status === "ok" ? "ok     " : "unchanged"} ${result.destination}: ${where}`);
   } else {
     session.print(`  failed  ${result.destination}`);
     if (result.error) printError(session, "          ", result.error);

@@ -1,4 +1,4 @@
-import { CairnError, parseClockDuration, runJob, startScheduler } from "@cairn/core";
+import { CairnError, parseClockDuration, runJob, startScheduler, succeeded } from "@cairn/core";
 import type { Command } from "commander";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { formatBytes } from "../output/format.js";
@@ -84,7 +84,7 @@ async function runScheduled(session: Session, options: RunOptions): Promise<Exit
         const where = result.destinations.map((d) => `${d.destination} ${d.status}`).join(", ");
         const size = result.archive ? `, ${formatBytes(result.archive.size)}` : "";
         const line = `job ${job.name}: backup ${result.id || "(none)"} ${result.status}${size}${where ? ` (${where})` : ""}`;
-        if (result.status === "ok")
+        if (succeeded(result.status))
           logger.info(line, { job: job.name, id: result.id, status: result.status });
         else
           logger.error(`${line}${result.error ? `: ${result.error.message}` : ""}`, {

@@ -62,7 +62,11 @@ async function status(session: Session, names: string[]): Promise<ExitCode> {
         d.newest ? formatAge(new Date(d.newest.createdAt), now) : "",
         d.newest ? formatBytes(d.newest.size) : "",
         String(d.backups),
-        d.stale ? "stale" : "ok",
+        d.stale
+          ? "stale"
+          : d.unchangedAt
+            ? `ok, found unchanged ${formatAge(new Date(d.unchangedAt), now)} ago`
+            : "ok",
       ]);
       for (const line of table(
         ["destination", "newest backup", "created (UTC)", "age", "size", "kept", "state"],

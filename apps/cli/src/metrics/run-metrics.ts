@@ -8,7 +8,7 @@ export class RunMetrics {
   readonly registry = new Registry();
   private readonly lastSuccess = new Gauge({
     name: "cairn_last_success_timestamp_seconds",
-    help: "When the newest backup that reached this destination finished",
+    help: "When this destination last held a current backup of the job: an upload finished, or a run found the source unchanged",
     labelNames: ["job", "destination"],
     registers: [this.registry],
   });
@@ -22,6 +22,12 @@ export class RunMetrics {
     name: "cairn_last_backup_bytes",
     help: "Size of the job's last archive",
     labelNames: ["job"],
+    registers: [this.registry],
+  });
+  private readonly unchanged = new Gauge({
+    name: "cairn_last_run_unchanged",
+    help: "1 when the job's last run found the source unchanged at this destination and uploaded nothing (skipUnchanged), 0 when it uploaded",
+    labelNames: ["job", "destination"],
     registers: [this.registry],
   });
   private readonly failures = new Counter({
@@ -38,8 +44,12 @@ export class RunMetrics {
       if (result.archive) this.bytes.set({ job }, result.archive.size);
       for (const destination of result.destinations) {
         const labels = { job, destination: destination.destination };
-        if (destination.status === "ok") this.lastSuccess.set(labels, Date.parse(result.finishedAt) / 1000);
-        else this.failures.inc(labels);
+        if (destination.status === "failed") {
+          this.failures.inc(labels);
+          continue;
+        }
+        this.lastSuccess.set(labels, Date.parse(result.finishedAt) / 1000);
+        this.unchanged.set(labels, destination.status === "unchanged" ? 1 : 0);
       }
     }
   }

@@ -75,6 +75,7 @@ export async function configureJob(
     staleAfterMs: job.staleAfter,
     catchUp: job.catchUp ?? false,
     tags: job.tags,
+    skipUnchanged: job.skipUnchanged ?? false,
     hooks: { ...job.hooks, timeoutMs: job.hooks?.timeout ?? DEFAULT_HOOK_TIMEOUT_MS },
     notify: [...(data.notify ?? []), ...(job.notify ?? [])],
     drill: job.drill && {

@@ -33,6 +33,8 @@ export interface ConfiguredJob {
   staleAfterMs: number | undefined;
   catchUp: boolean;
   tags: string[];
+  /** Skip uploading where the newest backup has the source's current fingerprint (stages/skip-unchanged.ts). */
+  skipUnchanged: boolean;
   hooks: HookConfig;
   /** The global notifiers, then the job's own. */
   notify: NotifierConfig[];

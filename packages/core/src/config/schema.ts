@@ -101,6 +101,12 @@ export const jobConfigSchema = z.strictObject({
   /** For `cairn run`: run once on start-up if a scheduled run was missed (the machine slept). */
   catchUp: z.boolean().optional(),
   tags: z.array(z.string()).default([]),
+  /**
+   * Upload nothing where the newest backup already holds the source as it is now (same entries,
+   * sizes, modes and mtimes, same archive and encryption settings); retention still runs.
+   * Only sources that can tell cheaply (a `path` folder or file) are ever skipped.
+   */
+  skipUnchanged: z.boolean().optional(),
   hooks: hooksConfigSchema.optional(),
   /** Where to report this job's runs (webhook, healthchecks-style ping, command), besides the global ones. */
   notify: notifySchema.optional(),

@@ -29,6 +29,16 @@ export interface SourceEntry {
 export interface Source {
   /** For logs and the manifest; must never contain a secret. */
   describe(): string;
+  /**
+   * Optional, for `skipUnchanged`: a digest of what entries() would give now, computed without
+   * reading any content (for a folder: every entry's path, type, size, mode and mtime, hashed as
+   * the walk goes, so memory does not grow with the number of entries). Equal digests must mean
+   * the archive would hold the same entries; a source that cannot promise that cheaply (a
+   * database dump, a command's output) leaves this out and is always backed up. Called after
+   * prepare() and before entries(), so a change made while the archive is written shows in the
+   * next run's digest rather than being taken for unchanged.
+   */
+  fingerprint?(ctx: RunContext): Promise<string>;
   /** Takes a consistent snapshot where the source supports one. */
   prepare?(ctx: RunContext): Promise<void>;
   entries(ctx: RunContext): AsyncIterable<SourceEntry>;

@@ -37,7 +37,8 @@ export async function notifyFinish(
   report: RunReport,
   options: DeliveryOptions,
 ): Promise<void> {
-  const outcome = report.status === "ok" ? "success" : "failure";
+  // An unchanged source is a success: the destinations hold it as it is.
+  const outcome = report.status === "ok" || report.status === "unchanged" ? "success" : "failure";
   await Promise.all(
     notifiers.map(async (notifier) => {
       switch (notifier.type) {

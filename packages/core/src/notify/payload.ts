@@ -1,6 +1,7 @@
-import type { BackupResult } from "../pipeline/results.js";
+import { type BackupResult, succeeded } from "../pipeline/results.js";
 
-export type RunStatus = "ok" | "partial" | "failed";
+/** unchanged: `skipUnchanged` found the source as the newest backups hold it, and uploaded nothing. */
+export type RunStatus = "ok" | "partial" | "failed" | "unchanged";
 
 /** What a webhook receives and a notify command reads on stdin. Documented in docs/notifications.md. */
 export interface RunReport {
@@ -23,9 +24,13 @@ export interface RunReport {
   }[];
 }
 
-/** ok when every backup is ok, failed when none got anywhere, partial in between. */
+/**
+ * unchanged when nothing needed uploading, ok when every backup is ok or unchanged, failed when
+ * none got anywhere, partial in between.
+ */
 export function overallStatus(results: readonly BackupResult[]): RunStatus {
-  if (results.length === 0 || results.every((r) => r.status === "ok")) return "ok";
+  if (results.length > 0 && results.every((r) => r.status === "unchanged")) return "unchanged";
+  if (results.every((r) => succeeded(r.status))) return "ok";
   if (results.every((r) => r.status === "failed")) return "failed";
   return "partial";
 }

@@ -10,7 +10,8 @@ export interface BackupProgress {
 
 export interface DestinationResult {
   destination: string;
-  status: "ok" | "failed";
+  /** unchanged: `skipUnchanged` found the source as the newest backup there holds it; nothing was uploaded. */
+  status: "ok" | "failed" | "unchanged";
   archiveKey?: string;
   error?: ErrorSummary;
   retention?: Pick<RetentionRun, "removed" | "bytesFreed" | "errors" | "notes">;
@@ -21,11 +22,22 @@ export interface BackupResult {
   id: string;
   /** For jobs that make one backup per entry: the entry this backup holds. */
   entry?: string;
-  /** ok: every destination has the backup; partial: some do; failed: none does. */
-  status: "ok" | "partial" | "failed";
+  /**
+   * ok: every destination has the backup; partial: some do; failed: none does; unchanged: this
+   * is an existing backup, and the destinations listed hold it with the source as it is now, so
+   * nothing was uploaded to them.
+   */
+  status: "ok" | "partial" | "failed" | "unchanged";
+  /** For an unchanged result: when the existing backup was made. */
+  unchangedSince?: string;
   startedAt: string;
   finishedAt: string;
   archive?: { format: string; size: number; sha256: string; entries: number; sourceBytes: number };
   destinations: DestinationResult[];
   error?: ErrorSummary;
+}
+
+/** Whether a destination or a backup holds the source as of this run: uploaded, or found unchanged. */
+export function succeeded(status: BackupResult["status"]): boolean {
+  return status === "ok" || status === "unchanged";
 }

@@ -9,6 +9,7 @@ import { makeRoom } from "./stages/make-room.js";
 import { planUploads } from "./stages/plan.js";
 import { report } from "./stages/report.js";
 import { retainWhereUploaded } from "./stages/retention.js";
+import { skipUnchanged } from "./stages/skip-unchanged.js";
 import { openSource } from "./stages/source.js";
 import { type BackupRunOptions, type JobRun, runStages, type Stage } from "./stages/stage.js";
 import { uploadPlanned } from "./stages/upload.js";
@@ -31,6 +32,7 @@ export const JOB_STAGES: readonly Stage[] = [
   leaseForEntries,
   makeRoom,
   planUploads,
+  skipUnchanged,
   uploadPlanned,
   retainWhereUploaded,
 ];

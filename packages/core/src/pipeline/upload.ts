@@ -26,6 +26,8 @@ export interface UploadArgs {
   entry?: string;
   /** The newest change inside the entry, recorded so later runs can tell old entries from new. */
   entryModified?: Date;
+  /** The source's fingerprint for `skipUnchanged` (stages/skip-unchanged.ts). */
+  fingerprint?: string;
   destinations: OpenDestination[];
   started: Date;
   now: () => Date;
@@ -127,6 +129,7 @@ export async function uploadBackup(args: UploadArgs): Promise<BackupResult> {
       archive: { key, format: archiver.format, size: progress.archiveBytes, sha256: hash.digest("hex") },
       entries: 0,
       sourceBytes: 0,
+      ...(args.fingerprint ? { fingerprint: args.fingerprint } : {}),
       tags: job.tags,
       engine: { name: "cairn", version: args.engineVersion },
       ...Object.assign({}, ...layers.map((l) => l.manifest?.() ?? {})),

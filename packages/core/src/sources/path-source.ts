@@ -6,6 +6,7 @@ import type { RunContext } from "../contracts/context.js";
 import type { Source, SourcePart, SplitSource } from "../contracts/source.js";
 import { defineSource, PLUGIN_API_VERSION } from "../define.js";
 import { CairnError } from "../errors.js";
+import { fingerprintWalk } from "./fingerprint-walk.js";
 import { newestChange } from "./newest-change.js";
 import { type PathSourceOptions, pathSourceOptions } from "./path-options.js";
 import { type WalkFilter, walk } from "./walk.js";
@@ -17,6 +18,10 @@ export const pathSource = defineSource({
   type: "path",
   apiVersion: PLUGIN_API_VERSION,
   options: pathSourceOptions,
+  fingerprints: (options) =>
+    options.each === "entry"
+      ? "each: entry already backs up only the entries a destination lacks, so there is nothing to skip"
+      : true,
   create(options, ctx) {
     const full = resolve(ctx.baseDir, expandHome(options.path));
     if (options.each === "entry") return createEachEntrySource(full, options);
@@ -28,6 +33,11 @@ export function createPathSource(path: string, options: Filters = {}): Source {
   const filter = makeFilter(basename(path), options);
   return {
     describe: () => `path ${path}`,
+    async fingerprint() {
+      await checkExists(path);
+      const settings = { path, include: options.include ?? [], exclude: options.exclude ?? [] };
+      return fingerprintWalk(walk(path, basename(path), filter), settings);
+    },
     async *entries() {
       await checkExists(path);
       yield* walk(path, basename(path), filter);
@@ -40,7 +50,8 @@ export function createEachEntrySource(
   path: string,
   options: Filters & { settle?: number | undefined } = {},
 ): SplitSource {
-  const whole = createPathSource(path, options);
+  // A job of one backup per entry has nothing to skip as a whole (see `fingerprints` above).
+  const { fingerprint: _whole, ...whole } = createPathSource(path, options);
   const excludeTop = options.exclude?.length
     ? picomatch(options.exclude, { dot: true, basename: true })
     : undefined;

@@ -4,6 +4,7 @@ import type { Logger } from "../contracts/context.js";
 import { type DrillStatus, drillStatus } from "../drill/drill-status.js";
 import { closeQuietly, openDestination } from "../pipeline/open-destinations.js";
 import { type ErrorSummary, summarizeError } from "../pipeline/outcome.js";
+import { confirmedUnchangedAt } from "./confirmed-unchanged.js";
 import { readRunRecord } from "./run-record.js";
 import { longestInterval } from "./schedule.js";
 
@@ -11,6 +12,8 @@ export interface DestinationStatus {
   destination: string;
   /** The newest complete backup there, if any. */
   newest?: { id: string; createdAt: string; ageMs: number; size: number };
+  /** When this machine's last run found the source as `newest` holds it (`skipUnchanged`). */
+  unchangedAt?: string;
   backups: number;
   totalBytes: number;
   incomplete: number;
@@ -45,6 +48,7 @@ export async function jobStatus(
   const staleAfterMs =
     job.staleAfterMs ??
     (job.schedule ? (longestInterval(job.schedule, job.timeZone, now) ?? 0) * 2 || undefined : undefined);
+  const record = await readRunRecord(config.stateDir, job.name);
   const destinations = await Promise.all(
     job.destinations.map(async (name): Promise<DestinationStatus> => {
       let open: Awaited<ReturnType<typeof openDestination>> | undefined;
@@ -52,7 +56,11 @@ export async function jobStatus(
         open = await openDestination(config, name, logger);
         const catalog = await listBackups(open.destination, job.name);
         const newest = catalog.complete[0];
-        const ageMs = newest ? now.getTime() - newest.time.getTime() : undefined;
+        const unchangedAt = newest && confirmedUnchangedAt(record, name, newest.id);
+        // Staleness is the age of what is known to be current: the backup, or the run that found it unchanged.
+        const sinceCurrentMs = newest
+          ? now.getTime() - Math.max(newest.time.getTime(), unchangedAt?.getTime() ?? 0)
+          : undefined;
         return {
           destination: name,
           ...(newest
@@ -60,15 +68,17 @@ export async function jobStatus(
                 newest: {
                   id: newest.id,
                   createdAt: newest.time.toISOString(),
-                  ageMs: ageMs!,
+                  ageMs: now.getTime() - newest.time.getTime(),
                   size: newest.archive.size,
                 },
               }
             : {}),
+          ...(unchangedAt ? { unchangedAt: unchangedAt.toISOString() } : {}),
           backups: catalog.complete.length,
           totalBytes: catalog.complete.reduce((sum, b) => sum + b.archive.size, 0),
           incomplete: catalog.incomplete.length,
-          stale: staleAfterMs !== undefined && (ageMs === undefined || ageMs > staleAfterMs),
+          stale:
+            staleAfterMs !== undefined && (sinceCurrentMs === undefined || sinceCurrentMs > staleAfterMs),
         };
       } catch (error) {
         return {
@@ -84,7 +94,6 @@ export async function jobStatus(
       }
     }),
   );
-  const record = await readRunRecord(config.stateDir, job.name);
   const failure = record.lastFailure;
   const drill = await drillStatus(config, job, now);
   return {

@@ -25,7 +25,7 @@ export async function writeRunRecord(stateDir: string, report: RunReport): Promi
   const previous = await readRunRecord(stateDir, report.job);
   const record: RunRecord = {
     lastRun: report,
-    ...(report.status === "ok"
+    ...(report.status === "ok" || report.status === "unchanged"
       ? previous.lastFailure
         ? { lastFailure: previous.lastFailure }
         : {}

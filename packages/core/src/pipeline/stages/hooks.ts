@@ -1,6 +1,7 @@
 import type { ConfiguredJob } from "../../config/load.js";
+import { overallStatus } from "../../notify/payload.js";
 import { runHook } from "../hooks.js";
-import type { BackupResult } from "../results.js";
+import { type BackupResult, succeeded } from "../results.js";
 import type { JobRun, Stage } from "./stage.js";
 
 /** The `before` hook; when it fails, nothing is backed up. */
@@ -26,7 +27,7 @@ export const beforeHook: Stage = async (run, next) => {
 export const afterHooks: Stage = async (run, next) => {
   await next();
   const { hooks } = run.job;
-  const ok = run.results.every((r) => r.status === "ok");
+  const ok = run.results.every((r) => succeeded(r.status));
   const which: [string, string | undefined][] = [
     [ok ? "onSuccess" : "onFailure", ok ? hooks.onSuccess : hooks.onFailure],
     ["after", hooks.after],
@@ -55,12 +56,7 @@ function redactor(run: JobRun): (text: string) => string {
 function hookEnv(job: ConfiguredJob, results: BackupResult[] | undefined): Record<string, string> {
   const env: Record<string, string> = { CAIRN_JOB: job.name };
   if (!results) return env;
-  const status = results.every((r) => r.status === "ok")
-    ? "ok"
-    : results.some((r) => r.status !== "failed")
-      ? "partial"
-      : "failed";
-  env.CAIRN_STATUS = status;
+  env.CAIRN_STATUS = overallStatus(results);
   env.CAIRN_BACKUP_ID = results
     .map((r) => r.id)
     .filter(Boolean)

@@ -3,15 +3,16 @@ import { summarizeError } from "../outcome.js";
 import type { Stage } from "./stage.js";
 
 /**
- * Applies the job's retention at each destination where every upload of this run succeeded,
- * under the job's lease there, so no two hosts ever prune one prefix at once.
+ * Applies the job's retention at each destination where every upload of this run succeeded (or
+ * where `skipUnchanged` found nothing to upload), under the job's lease there, so no two hosts
+ * ever prune one prefix at once.
  */
 export const retainWhereUploaded: Stage = async (run, next) => {
   const { results, job, logger } = run;
   for (const open of run.destinations) {
     const mine = results.flatMap((r) => r.destinations.filter((d) => d.destination === open.name));
     // Retention never runs where an upload of this run failed.
-    if (mine.length === 0 || mine.some((d) => d.status !== "ok")) continue;
+    if (mine.length === 0 || mine.some((d) => d.status === "failed")) continue;
     const last = mine.at(-1)!;
     try {
       const held = run.leases.get(open.name);

@@ -25,6 +25,8 @@ export interface PlannedUpload {
   /** For one-backup-per-entry jobs: the entry, and the newest change inside it. */
   entry?: { name: string; modified: Date };
   to: OpenDestination[];
+  /** For `skipUnchanged` jobs: the source's fingerprint, recorded in the manifest. */
+  fingerprint?: string;
 }
 
 /** What the stages of one run of a job share. Each stage reads what earlier stages set. */

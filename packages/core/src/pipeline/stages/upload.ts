@@ -16,6 +16,7 @@ export const uploadPlanned: Stage = async (run, next) => {
         ...(planned.entry === undefined
           ? {}
           : { entry: planned.entry.name, entryModified: planned.entry.modified }),
+        ...(planned.fingerprint === undefined ? {} : { fingerprint: planned.fingerprint }),
         destinations: planned.to,
         started: run.now(),
         now: run.now,
