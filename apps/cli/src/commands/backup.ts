@@ -97,7 +97,7 @@ function printResult(session: Session, config: CairnConfig, result: BackupResult
   const took = formatDuration(Date.parse(result.finishedAt) - Date.parse(result.startedAt));
   const what = result.entry ? `${result.job} (${result.entry})` : result.job;
   if (result.status === "unchanged") {
-    const since = result.unchangedSince ? ` of ${formatTime(new Date(result.unchangedSince))}` : "";
+    const since = result.unchangedSince ? ` (made ${formatTime(new Date(result.unchangedSince))})` : "";
     session.print(`${what}: unchanged since backup ${result.id}${since}; nothing uploaded, ${took}`);
   } else if (result.archive) {
     const { format, size, entries } = result.archive;
