@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { generateIdentity, identityToRecipient } from "age-encryption";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { listBackups } from "../../catalog/list-backups.js";
@@ -100,7 +101,14 @@ describe("skipUnchanged", () => {
 
   /** One run of job `files`, an hour after the last one (backup ids are by the second). */
   async function backUp(
-    options: { to?: string; job?: string; source?: string; host?: string; archive?: string } = {},
+    options: {
+      to?: string;
+      job?: string;
+      source?: string;
+      host?: string;
+      archive?: string;
+      destinations?: string;
+    } = {},
   ) {
     const registry = new PluginRegistry({
       destinations: [memoryPlugin(stores)],
@@ -111,8 +119,7 @@ describe("skipUnchanged", () => {
       `stateDir: ./state
 host: ${options.host ?? "web1"}
 destinations:
-  one: { type: memory, name: one }
-  two: { type: memory, name: two }
+  ${options.destinations ?? "one: { type: memory, name: one }\n  two: { type: memory, name: two }"}
 jobs:
   files:
     source: ${options.source ?? "{ type: counted, path: ./data }"}
@@ -222,6 +229,29 @@ jobs:
     const third = await backUp({ to: "[one, two]" });
     expect(third.results.map((r) => r.status)).toEqual(["unchanged", "unchanged"]);
     expect(third.archived).toBe(false);
+  });
+
+  it("uploads where the encryption changed: the job's recipients, or a destination's own keys", async () => {
+    const [a, b] = await Promise.all([generateIdentity(), generateIdentity()]).then((keys) =>
+      Promise.all(keys.map((key) => identityToRecipient(key))),
+    );
+    const statuses = (run: Awaited<ReturnType<typeof backUp>>) =>
+      run.results.flatMap((r) => r.destinations.map((d) => `${d.destination} ${d.status}`));
+    const forJob = (recipient: string) => `encryption: { recipients: ["${recipient}"] }`;
+    await backUp({ to: "[one, two]", job: forJob(a!) });
+    expect(statuses(await backUp({ to: "[one, two]", job: forJob(a!) }))).toEqual([
+      "one unchanged",
+      "two unchanged",
+    ]);
+    expect(statuses(await backUp({ to: "[one, two]", job: forJob(b!) }))).toEqual(["one ok", "two ok"]);
+    // The job no longer encrypts; only `two` does, for the same key: it stores what it has already.
+    const run = await backUp({
+      to: "[one, two]",
+      destinations: `one: { type: memory, name: one }\n  two: { type: memory, name: two, encryption: { recipients: ["${b}"] } }`,
+    });
+    expect(statuses(run)).toEqual(["two unchanged", "one ok"]);
+    const [plain] = (await listBackups(stores.get("one")!, "files")).complete;
+    expect(plain!.manifest.encryption).toBeUndefined();
   });
 
   it("still applies retention on an unchanged run", async () => {

@@ -2,7 +2,7 @@ import { type CompleteBackup, listBackups } from "../../catalog/list-backups.js"
 import { skipUnchangedProblem } from "../../config/skip-unchanged-warnings.js";
 import { isSplitSource } from "../../contracts/source.js";
 import { inGroup, retentionGroup, sameHost } from "../../retention/index.js";
-import { jobFingerprint } from "../job-fingerprint.js";
+import { jobFingerprint, stillCurrent } from "../job-fingerprint.js";
 import type { OpenDestination } from "../open-destinations.js";
 import type { BackupResult } from "../results.js";
 import type { JobRun, PlannedUpload, Stage } from "./stage.js";
@@ -35,8 +35,7 @@ export const skipUnchanged: Stage = async (run, next) => {
   const changed = new Set<OpenDestination>();
   for (const [i, open] of run.destinations.entries()) {
     const backup = newest[i];
-    // A manifest from before fingerprints, or of another state, never matches.
-    if (backup?.manifest.fingerprint !== fingerprint) {
+    if (!backup || !stillCurrent(backup.manifest, fingerprint, job, open)) {
       changed.add(open);
       continue;
     }
