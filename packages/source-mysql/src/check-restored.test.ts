@@ -3,8 +3,8 @@ import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type RestoredFiles, silentLogger } from "@cairn/core";
-import { backUpTo } from "@cairn/testkit";
+import { silentLogger } from "@cairn/core";
+import { backUpTo, restoredFiles } from "@cairn/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMysqlSource } from "./index.js";
 
@@ -33,15 +33,6 @@ const sql = (statement: string, database = "test") =>
     },
   );
 
-function restoredAs(name: string): RestoredFiles {
-  return {
-    dir: join(dir, "restored"),
-    entries: async function* () {
-      yield { path: name, type: "file" as const };
-    },
-  };
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "cairn-mysql-drill-"));
   await mkdir(join(dir, "restored"));
@@ -64,12 +55,12 @@ describe("a drill's check of a restored MariaDB/MySQL dump", () => {
     await backUpTo(source, join(dir, "restored", "db.sql"));
     const whole = await readFile(join(dir, "restored", "db.sql"), "utf8");
     expect(whole.trimEnd()).toMatch(/-- Dump completed on .*$/);
-    expect(await source.checkRestored!(restoredAs("db.sql"), ctx)).toEqual([
+    expect(await source.checkRestored!(restoredFiles(join(dir, "restored"), "db.sql"), ctx)).toEqual([
       { path: "db.sql", check: "the dump's completion trailer", status: "ok" },
     ]);
 
     await writeFile(join(dir, "restored", "db.sql"), whole.slice(0, Math.floor(whole.length / 2)));
-    expect(await source.checkRestored!(restoredAs("db.sql"), ctx)).toEqual([
+    expect(await source.checkRestored!(restoredFiles(join(dir, "restored"), "db.sql"), ctx)).toEqual([
       {
         path: "db.sql",
         check: "the dump's completion trailer",
@@ -87,7 +78,7 @@ describe("a drill's check of a restored MariaDB/MySQL dump", () => {
       args: ["--skip-comments"],
     });
     await writeFile(join(dir, "restored", "db.sql"), "CREATE TABLE t (id INT);\n");
-    expect(await source.checkRestored!(restoredAs("db.sql"), ctx)).toMatchObject([
+    expect(await source.checkRestored!(restoredFiles(join(dir, "restored"), "db.sql"), ctx)).toMatchObject([
       { status: "skipped", detail: "dumped with --skip-comments, which leaves the trailer out" },
     ]);
   });

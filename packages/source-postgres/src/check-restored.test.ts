@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type RestoredFiles, silentLogger } from "@cairn/core";
-import { backUpTo } from "@cairn/testkit";
+import { backUpTo, restoredFiles } from "@cairn/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresSource } from "./index.js";
 
@@ -22,16 +22,6 @@ const psql = (database: string, sql: string) =>
       stdio: ["ignore", "ignore", "pipe"],
     },
   );
-
-/** A drill's restored folder holding one file. */
-function restoredAs(name: string): RestoredFiles {
-  return {
-    dir: join(dir, "restored"),
-    entries: async function* () {
-      yield { path: name, type: "file" as const };
-    },
-  };
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "cairn-pg-drill-"));
@@ -53,7 +43,7 @@ describe("a drill's check of a restored PostgreSQL dump", () => {
 
   it("passes a whole custom-format dump with pg_restore --list and a full read, and fails one cut short", async () => {
     await backUpTo(source(), join(dir, "restored", "db.dump"));
-    expect(await source().checkRestored!(restoredAs("db.dump"), ctx)).toEqual([
+    expect(await source().checkRestored!(restoredFiles(join(dir, "restored"), "db.dump"), ctx)).toEqual([
       {
         path: "db.dump",
         check: "pg_restore --list and a full read",
@@ -65,7 +55,7 @@ describe("a drill's check of a restored PostgreSQL dump", () => {
     // Cut inside the data: the table of contents is whole, so --list alone would pass.
     const whole = await readFile(join(dir, "restored", "db.dump"));
     await writeFile(join(dir, "restored", "db.dump"), whole.subarray(0, Math.floor(whole.length * 0.9)));
-    const [cut] = await source().checkRestored!(restoredAs("db.dump"), ctx);
+    const [cut] = await source().checkRestored!(restoredFiles(join(dir, "restored"), "db.dump"), ctx);
     expect(cut).toMatchObject({ path: "db.dump", status: "failed" });
     expect(cut!.detail).toMatch(/pg_restore: error: could not read from input file: end of file/);
   });
@@ -75,9 +65,13 @@ describe("a drill's check of a restored PostgreSQL dump", () => {
     const sql =
       "--\n-- PostgreSQL database cluster dump\n--\nCREATE ROLE x;\n\n--\n-- PostgreSQL database cluster dump complete\n--\n\n";
     await writeFile(join(dir, "restored", "pg_dumpall.sql"), sql);
-    expect((await plain.checkRestored!(restoredAs("pg_dumpall.sql"), ctx))[0]!.status).toBe("ok");
+    expect(
+      (await plain.checkRestored!(restoredFiles(join(dir, "restored"), "pg_dumpall.sql"), ctx))[0]!.status,
+    ).toBe("ok");
     await writeFile(join(dir, "restored", "pg_dumpall.sql"), sql.slice(0, 50));
-    expect((await plain.checkRestored!(restoredAs("pg_dumpall.sql"), ctx))[0]).toMatchObject({
+    expect(
+      (await plain.checkRestored!(restoredFiles(join(dir, "restored"), "pg_dumpall.sql"), ctx))[0],
+    ).toMatchObject({
       status: "failed",
       detail: expect.stringMatching(/cut short/),
     });

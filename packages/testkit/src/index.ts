@@ -14,4 +14,5 @@ export {
 } from "./faults/streams.js";
 export { pluginContext } from "./plugin-context.js";
 export { backUpSource, backUpTo } from "./sources/back-up.js";
+export { restoredFiles } from "./sources/restored-files.js";
 export { tempDir, withTempDir } from "./temp-dir.js";
