@@ -13,23 +13,23 @@ import { abortError } from "./errors.js";
 export function abortableWrite(write: Archiver["write"]): Archiver["write"] {
   return (entries, ctx, options) => {
     // Lives as long as the archive, not the listing: the last files are read after it ends.
-    const { stopped, dispose } = whenAborted(ctx.signal);
-    const output = write(abortableEntries(entries, stopped), ctx, options);
-    output.once("close", dispose);
+    const stop = new Stop(ctx.signal);
+    const output = write(abortableEntries(entries, stop), ctx, options);
+    output.once("close", () => stop.dispose());
     return output;
   };
 }
 
 async function* abortableEntries(
   entries: AsyncIterable<SourceEntry>,
-  stopped: Promise<never>,
+  stop: Stop,
 ): AsyncGenerator<SourceEntry> {
   const iterator = entries[Symbol.asyncIterator]();
   try {
     for (;;) {
-      const next = await race(iterator.next(), stopped);
+      const next = await stop.race(iterator.next());
       if (next.done) return;
-      yield guarded(next.value, stopped);
+      yield guarded(next.value, stop);
     }
   } finally {
     // Waits only for a source that is itself inside an await; a source at its yield closes at once.
@@ -37,21 +37,21 @@ async function* abortableEntries(
   }
 }
 
-function guarded(entry: SourceEntry, stopped: Promise<never>): SourceEntry {
+function guarded(entry: SourceEntry, stop: Stop): SourceEntry {
   const { open, read } = entry;
   if (!open && !read) return entry;
   return {
     ...entry,
-    open: open && (() => abortableStream(open.call(entry), stopped)),
-    read: read && (() => race(read.call(entry), stopped)),
+    open: open && (() => abortableStream(open.call(entry), stop)),
+    read: read && (() => stop.race(read.call(entry))),
   };
 }
 
-function abortableStream(stream: Readable, stopped: Promise<never>): Readable {
+function abortableStream(stream: Readable, stop: Stop): Readable {
   const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   async function* chunks(): AsyncGenerator<Buffer> {
     for (;;) {
-      const next = await race(iterator.next(), stopped);
+      const next = await stop.race(iterator.next());
       if (next.done) return;
       yield next.value;
     }
@@ -61,21 +61,46 @@ function abortableStream(stream: Readable, stopped: Promise<never>): Readable {
   return guardedStream;
 }
 
-/** A promise that rejects with the signal's reason when it aborts, and is never left unhandled. */
-function whenAborted(signal: AbortSignal): { stopped: Promise<never>; dispose: () => void } {
-  let onAbort = () => {};
-  const stopped = new Promise<never>((_, reject) => {
-    onAbort = () => reject(abortError(signal));
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-  });
-  stopped.catch(() => {});
-  // A long-lived signal (the scheduler's) outlives many runs: leave no listener behind.
-  return { stopped, dispose: () => signal.removeEventListener("abort", onAbort) };
-}
+/**
+ * Ends waits when the signal aborts. Not Promise.race against one long-lived promise: every race
+ * would leave a reaction on it holding its result (each file's content) until the run ends.
+ */
+class Stop {
+  private readonly waiting = new Set<(error: Error) => void>();
+  private readonly onAbort = () => {
+    const error = abortError(this.signal);
+    for (const reject of this.waiting) reject(error);
+    this.waiting.clear();
+  };
 
-function race<T>(work: Promise<T>, stopped: Promise<never>): Promise<T> {
-  // The abandoned work may still fail later (its stream destroyed): that is no longer news.
-  work.catch(() => {});
-  return Promise.race([work, stopped]);
+  constructor(private readonly signal: AbortSignal) {
+    signal.addEventListener("abort", this.onAbort, { once: true });
+  }
+
+  /** Settles as `work` does, or rejects with the abort's reason as soon as the signal aborts. */
+  race<T>(work: Promise<T>): Promise<T> {
+    if (this.signal.aborted) {
+      // The abandoned work may still fail later (its stream destroyed): that is no longer news.
+      work.catch(() => {});
+      return Promise.reject(abortError(this.signal));
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.add(reject);
+      work.then(
+        (value) => {
+          this.waiting.delete(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.waiting.delete(reject);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** A long-lived signal (the scheduler's) outlives many runs: leave no listener behind. */
+  dispose(): void {
+    this.signal.removeEventListener("abort", this.onAbort);
+  }
 }
