@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -252,6 +252,15 @@ jobs:
     expect(statuses(run)).toEqual(["two unchanged", "one ok"]);
     const [plain] = (await listBackups(stores.get("one")!, "files")).complete;
     expect(plain!.manifest.encryption).toBeUndefined();
+  });
+
+  it("runs the onSuccess hook with CAIRN_STATUS=unchanged and the existing backup's id", async () => {
+    const out = join(dir, "hook.txt");
+    const hooks = `hooks: { onSuccess: 'echo "$CAIRN_STATUS $CAIRN_BACKUP_ID" > "${out}"' }`;
+    const made = (await backUp({ job: hooks })).results[0]!.id;
+    expect(await readFile(out, "utf8")).toBe(`ok ${made}\n`);
+    await backUp({ job: hooks });
+    expect(await readFile(out, "utf8")).toBe(`unchanged ${made}\n`);
   });
 
   it("still applies retention on an unchanged run", async () => {
