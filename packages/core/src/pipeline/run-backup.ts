@@ -70,7 +70,11 @@ export async function runJob(options: BackupRunOptions): Promise<BackupResult[]>
   return run.results;
 }
 
-/** One backup of a job that makes a single archive (the common case). */
+/**
+ * One backup of a job that makes a single archive (the common case). A `skipUnchanged` job that
+ * is unchanged at some destinations and uploads to others has two results (the existing backup
+ * and the new one): use runJob for those.
+ */
 export async function runBackup(options: BackupRunOptions): Promise<BackupResult> {
   const results = await runJob(options);
   if (results.length !== 1)
