@@ -8,6 +8,11 @@ export type PackHeader = Partial<Header> & Pick<Header, "name">;
 // a pax record carries any other time, which GNU tar, bsdtar and tar-stream read back.
 const LAST_USTAR_SECOND = 2 ** 31 - 1;
 
+// tar-stream takes a mode of 0 for "not given" and writes 0644 (0755 for a folder) instead, which
+// would restore a file its owner locked (chmod 000) readable to all. A bit above the permission
+// bits is not 0 and is masked off when the field is written, so the field says 0000.
+const NO_PERMISSIONS = 0o100000;
+
 /**
  * The header of one entry for tar-stream's pack(). Names and link targets too long or not ASCII
  * for ustar go into a pax header (tar-stream's own choice); sizes of 8 GiB and more take the
@@ -19,7 +24,7 @@ export function packHeader(entry: SourceEntry, size: number): PackHeader {
     name: entry.type === "directory" ? `${entry.path.replace(/\/+$/, "")}/` : entry.path,
     type: entry.type,
     size,
-    mode: entry.mode & 0o7777,
+    mode: entry.mode & 0o7777 || NO_PERMISSIONS,
     mtime: entry.mtime,
     uid: 0,
     gid: 0,

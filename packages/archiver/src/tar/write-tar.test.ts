@@ -111,6 +111,26 @@ describe("tar writer", () => {
     );
   });
 
+  it("keeps a mode of 0000, which must not restore as readable", async () => {
+    const locked = file("locked.key", Buffer.from("secret"), { mode: 0 });
+    const folder: SourceEntry = { path: "sealed", type: "directory", size: 0, mtime: when, mode: 0 };
+    const archive = await buffer(createArchiver("tar").write(list(folder, locked), ctx()));
+    const listing = execFileSync(systemTar(), ["tvf", "-"], { input: archive, encoding: "utf8" });
+    expect(listing).toMatch(/^d-{9} .* sealed\/$/m);
+    expect(listing).toMatch(/^-{10} .* locked\.key$/m);
+    const modes = new Map<string, number>();
+    for await (const entry of createArchiver("tar").read(Readable.from([archive]), ctx())) {
+      modes.set(entry.path, entry.mode);
+      entry.content?.resume();
+    }
+    expect(modes).toEqual(
+      new Map([
+        ["sealed", 0],
+        ["locked.key", 0],
+      ]),
+    );
+  });
+
   it.each([
     ["small, read whole", 1000],
     ["large, streamed", 3_000_000],
