@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +26,8 @@ describe("cairn drill", () => {
       await writeFile(join(dir, "data", name), `content of file ${i}\n`.repeat(50 + i));
     }
     await symlink("ünïcödé ☃.txt", join(dir, "data", "link to unicode"));
+    // Larger than what restore writes in one call: streamed to disk.
+    await writeFile(join(dir, "data", "sub dir", "big.bin"), randomBytes(300_000));
     await mkdir(join(dir, "sandbox"));
   });
   afterEach(async () => {
@@ -65,9 +67,9 @@ ${extra}`,
     expect($run.code, $run.stderr).toBe(0);
     const [result] = drills;
     expect(result).toMatchObject({ job: "files", id, status: "ok", indexed: true, destination: "disk" });
-    // data, sub dir, five files, one link.
-    expect(result!.restored!.entries).toBe(8);
-    expect(result!.checked).toBe(8);
+    // data, sub dir, six files, one link.
+    expect(result!.restored!.entries).toBe(9);
+    expect(result!.checked).toBe(9);
     expect(result!.restored!.bytes).toBeGreaterThan(0);
     expect(result!.restored!.durationMs).toBeGreaterThanOrEqual(0);
     expect(result!.restored!.bytesPerSecond).toBeGreaterThan(0);
@@ -75,7 +77,7 @@ ${extra}`,
     const text = await cairn(["drill", "--sandbox", "sandbox"], dir);
     expect(text.stdout).toMatch(
       new RegExp(
-        `^ok {6}files {2}${id} from disk: 8 entries, .* restored in [\\d.]+s \\(.*/s\\), every file matches its index`,
+        `^ok {6}files {2}${id} from disk: 9 entries, .* restored in [\\d.]+s \\(.*/s\\), every file matches its index`,
       ),
     );
   });
@@ -125,7 +127,7 @@ ${extra}`,
     expect(sampled.drills[0]).toMatchObject({ id: ids[3], sample: 7, checked: 7, status: "ok" });
     expect(sampled.drills[0]!.restored!.entries).toBe(7);
     const all = await drill("--sample", "1000");
-    expect(all.drills[0]!.restored!.entries).toBe(35);
+    expect(all.drills[0]!.restored!.entries).toBe(36);
 
     const picked = new Set<string>();
     for (let i = 0; i < 15; i++) {
@@ -150,7 +152,7 @@ ${extra}`,
     await rm(join(dir, "data", "--double"));
     const { drills, $run } = await drill("--compare");
     expect($run.code).toBe(0);
-    expect(drills[0]!.changes).toMatchObject({ changed: 1, added: 1, removed: 1, unchanged: 4 });
+    expect(drills[0]!.changes).toMatchObject({ changed: 1, added: 1, removed: 1, unchanged: 5 });
     expect(drills[0]!.changes!.examples.sort()).toEqual([
       '"data/--double" was removed since the backup',
       '"data/a file with spaces.txt" has 8 bytes now, 900 in the backup',
@@ -165,7 +167,7 @@ ${extra}`,
     await backUp();
     const ok = await drill("--identity", "key.txt");
     expect(ok.$run.code, ok.$run.stderr).toBe(0);
-    expect(ok.drills[0]).toMatchObject({ status: "ok", checked: 8 });
+    expect(ok.drills[0]).toMatchObject({ status: "ok", checked: 9 });
     const none = await drill();
     expect(none.$run.code).toBe(2);
     expect(none.drills[0]!.error!.code).toBe("DECRYPT_NO_IDENTITY");

@@ -78,3 +78,54 @@ describe("memory", () => {
     expect(await peakOfBackup(`encryption: { recipients: ["${recipient}"] }`)).toBeLessThan(150_000_000);
   }, 120_000);
 });
+
+describe("memory of a drill", () => {
+  let project: Project;
+  beforeAll(async () => {
+    if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} not found: run \`apt-get install time\``);
+    project = await Project.create();
+    // 100,000 small files in 100 folders: the drill's lists (what was restored, the index) must
+    // stream from disk, never grow in memory.
+    for (let folder = 0; folder < 100; folder++) {
+      const writes = [];
+      for (let i = 0; i < 1000; i++)
+        writes.push(project.file(`data/d${folder}/file ${i}.txt`, `folder ${folder} file ${i}\n`));
+      await Promise.all(writes);
+    }
+    await project.writeConfig(simpleConfig("./data"));
+    const backup = await project.run(["backup", "--quiet"]);
+    expect(backup.code, backup.stderr).toBe(0);
+  }, 300_000);
+  afterAll(async () => {
+    await project?.cleanup();
+  });
+
+  it("cairn drill of 100,000 files restores and checks them all in flat memory", async () => {
+    const child = spawn(
+      GNU_TIME,
+      ["-f", "peak-kib=%M", process.execPath, CLI, "drill", "--json", "--sandbox", "sandbox"],
+      {
+        cwd: project.dir,
+        env: { ...process.env, XDG_STATE_HOME: project.stateDir, NO_COLOR: "1" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    const run = await finished(child);
+    expect(run.code, run.stderr).toBe(0);
+    const [drill] = (
+      JSON.parse(run.stdout) as { drills: { checked: number; restored: { entries: number } }[] }
+    ).drills;
+    // The 100,000 files, their 100 folders and the top folder, every one read back and checked.
+    expect(drill!.restored.entries).toBe(100_101);
+    expect(drill!.checked).toBe(100_101);
+    const peak = Number(/peak-kib=(\d+)/.exec(run.stderr)?.[1]) * 1024;
+    expect(peak).toBeGreaterThan(0);
+    // Measured 142 MB (zip; the CLI alone, loading its plugins, is 91 MB), flat after each full
+    // collection at ~18 MB of heap: the rest is the garbage of 100,000 entries' streams before
+    // V8's first full collection (122 MB with --initial-old-space-size=24). Not yet under the
+    // 130 MB of the backup above; the bench's 150 MB, as for the encrypted backup, still catches
+    // a list of entries held in memory (Node's own `rm -r` of the sandbox alone took it to 280 MB).
+    expect(peak).toBeLessThan(150_000_000);
+    expect(await project.ls("sandbox")).toEqual([]);
+  }, 300_000);
+});

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, mkdtemp, rm, statfs } from "node:fs/promises";
+import { mkdir, mkdtemp, statfs } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Transform } from "node:stream";
@@ -17,6 +17,7 @@ import { LineFile } from "../entry-index/line-file.js";
 import { CairnError } from "../errors.js";
 import { restoreBackup } from "../pipeline/restore.js";
 import { compareWithLive, type LiveComparison } from "./compare-live.js";
+import { removeTree } from "./remove-tree.js";
 import { checkRestoredTree } from "./restored-tree.js";
 import { type RandomInt, samplePositions } from "./sample.js";
 
@@ -171,7 +172,7 @@ export async function drillBackup(
     };
   } finally {
     await list?.dispose();
-    await rm(work, { recursive: true, force: true });
+    await removeTree(work);
   }
 }
 
