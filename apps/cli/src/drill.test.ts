@@ -1,9 +1,11 @@
+import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DrillResult } from "@cairn/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CLI, finished } from "./__fixtures__/cli.js";
 import { cairn, cairnJson } from "./__fixtures__/in-process.js";
 
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
@@ -184,4 +186,32 @@ ${extra}`,
     );
     expect(status.jobs[0]!.drill).toMatchObject({ last: { status: "ok" }, stale: false });
   });
+
+  it("removes the sandbox when it is interrupted in the middle of the restore", async () => {
+    // Incompressible and stored: the restore takes long enough to be stopped halfway.
+    for (let i = 0; i < 6; i++)
+      await writeFile(join(dir, "data", `part ${i}.bin`), randomBytes(40 * 1024 * 1024));
+    await config();
+    await backUp();
+    const child = spawn(process.execPath, [CLI, "drill", "--sandbox", "sandbox"], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const output = finished(child);
+    // Stop it once the first big part is being written.
+    let restoring = false;
+    for (let waited = 0; waited < 20_000 && !restoring; waited += 20) {
+      await new Promise((done) => setTimeout(done, 20));
+      restoring = (await readdir(join(dir, "sandbox"), { recursive: true })).some((name) =>
+        name.endsWith(".bin"),
+      );
+    }
+    expect(restoring).toBe(true);
+    child.kill("SIGINT");
+    const run = await output;
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout, run.stderr).toMatch(/^FAILED {2}files {2}\S+ from disk: .*\[ABORTED\]/m);
+    expect(await readdir(join(dir, "sandbox"))).toEqual([]);
+  }, 60_000);
 });

@@ -1,3 +1,4 @@
+import type { CompleteBackup } from "../catalog/list-backups.js";
 import type { CairnConfig, ConfiguredJob } from "../config/load.js";
 import { SIZES_UP_FRONT } from "../contracts/archiver.js";
 import type { Logger, RunContext } from "../contracts/context.js";
@@ -72,6 +73,7 @@ export async function runDrill(options: DrillRunOptions): Promise<DrillResult> {
   const base = { job: job.name, host: config.host, startedAt: started.toISOString() };
   let result: DrillResult;
   let open: OpenDestination | undefined;
+  let drilled: CompleteBackup | undefined;
   try {
     if (options.compare && job.source.plugin.type !== "path") {
       throw new CairnError(
@@ -85,6 +87,7 @@ export async function runDrill(options: DrillRunOptions): Promise<DrillResult> {
     const picked = await pickBackup(config, job, options, logger, random, ctx.signal);
     open = picked.open;
     const { backup } = picked;
+    drilled = backup;
     const archiver = options.registry.archiver(backup.manifest.archive.format)({});
     const source = await sourceFor(options, backup.manifest.entry, ctx);
     logger.info(`job ${job.name}: drilling ${backup.id} from ${open.name}`, { job: job.name, id: backup.id });
@@ -126,13 +129,17 @@ export async function runDrill(options: DrillRunOptions): Promise<DrillResult> {
       ...(failed ? { error: failure(check.problemCount, check.problems, failedChecks) } : {}),
     };
   } catch (error) {
+    const interrupted = ctx.signal.aborted && !CairnError.is(error, "ABORTED");
     result = {
       ...base,
       status: "failed",
       finishedAt: now().toISOString(),
-      error: summarizeError(error, config.secrets),
+      ...(open ? { destination: open.name } : {}),
+      ...(drilled ? { id: drilled.id, backupCreatedAt: drilled.time.toISOString() } : {}),
+      error: interrupted
+        ? { code: "ABORTED", message: "the drill was interrupted; its sandbox is removed" }
+        : summarizeError(error, config.secrets),
     };
-    if (open) Object.assign(result, { destination: open.name });
   } finally {
     if (open) await closeQuietly(open, logger);
   }

@@ -38,6 +38,9 @@ export async function readBackupArchive(
     body.once("end", resolve);
     body.once("error", reject);
   });
+  // A reader that stops early (an interrupted restore) never awaits checked(): the error reaches
+  // it through the entries; unhandled here, it would crash the process.
+  ended.catch(() => undefined);
   const opened = await openStoredArchive(hashed, backup.manifest, keys).catch((error: unknown) => {
     body.destroy();
     throw error;
