@@ -1,4 +1,5 @@
 import type { SourceEntry } from "@cairn/core";
+import type { Stop } from "./stop.js";
 
 export interface ReadAheadLimits {
   /** Entries prepared ahead of the one being written. */
@@ -19,9 +20,10 @@ export async function* readAhead<T>(
   prepareSmall: (entry: SourceEntry) => Promise<T>,
   prepareLarge: (entry: SourceEntry) => Promise<T>,
   limits: ReadAheadLimits,
+  stop?: Stop,
 ): AsyncGenerator<T> {
   const iterator = entries[Symbol.asyncIterator]();
-  const queue: { entry: SourceEntry; bytes: number; ready: Promise<T> | undefined }[] = [];
+  const queue: { entry: SourceEntry; bytes: number; ready: Promise<T> | undefined; settled: boolean }[] = [];
   let held = 0;
   let exhausted = false;
   try {
@@ -35,16 +37,23 @@ export async function* readAhead<T>(
         const entry = next.value;
         const small = isSmall(entry);
         const ready = small ? prepareSmall(entry) : undefined;
-        // Handled when its turn comes; this only keeps a failure from counting as unhandled meanwhile.
-        ready?.catch(() => {});
         const bytes = small ? (entry.size ?? 0) : 0;
-        queue.push({ entry, bytes, ready });
+        const item = { entry, bytes, ready, settled: false };
+        // A failure is handled when its turn comes; this also keeps it from counting as unhandled.
+        const settle = () => {
+          item.settled = true;
+        };
+        ready?.then(settle, settle);
+        queue.push(item);
         held += bytes;
       }
       const item = queue.shift();
       if (!item) return;
       held -= item.bytes;
-      yield item.ready ? await item.ready : await prepareLarge(item.entry);
+      // Most small files are ready by their turn; one that is not may be a read that never returns
+      // (a hung mount), which an abort must not wait for.
+      if (item.ready) yield await (item.settled || !stop ? item.ready : stop.race(item.ready));
+      else yield await prepareLarge(item.entry);
     }
   } finally {
     await iterator.return?.();

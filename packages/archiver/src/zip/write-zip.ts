@@ -14,6 +14,7 @@ import { abortError } from "../errors.js";
 import { looksIncompressible, peekHead } from "../head-sample.js";
 import { OutputBatch } from "../output-batch.js";
 import { readAhead } from "../read-ahead.js";
+import { Stop } from "../stop.js";
 import { ByteArena } from "./byte-arena.js";
 import {
   centralHeader,
@@ -66,9 +67,11 @@ async function* zipChunks(
   let count = 0;
   const directory = new ByteArena();
   const lanes = level > 0 ? new DeflateLanes(level) : undefined;
+  const stop = new Stop(ctx.signal);
   try {
     yield* zipEntries();
   } finally {
+    stop.dispose();
     lanes?.close();
   }
 
@@ -122,6 +125,7 @@ async function* zipChunks(
       (entry) => prepareWhole(entry, lanes),
       (entry) => prepareStream(entry, level),
       READ_AHEAD,
+      stop,
     );
     const batch = new OutputBatch();
     for await (const item of prepared) yield* entryChunks(item, batch);
