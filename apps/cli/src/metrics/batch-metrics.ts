@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { type BackupResult, CairnError } from "@cairn/core";
-import { RunMetrics } from "./run-metrics.js";
 
 /** Where a one-shot `cairn backup` leaves its metrics, for a cron job or a Kubernetes CronJob. */
 export interface BatchMetricsTargets {
@@ -54,6 +53,10 @@ export async function publishBatchMetrics(
   host: string,
 ): Promise<string[]> {
   const problems: string[] = [];
+  if (!targets.file && !targets.pushgateway) return problems;
+  // prom-client (and the OpenTelemetry API it brings) is ~15 MiB resident once loaded: only for
+  // the runs that publish metrics.
+  const { RunMetrics } = await import("./run-metrics.js");
   if (targets.file) {
     const all = new RunMetrics();
     for (const [job, jobResults] of results) all.record(job, jobResults);
