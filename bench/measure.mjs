@@ -4,7 +4,10 @@ import { existsSync } from "node:fs";
 
 if (!existsSync("/usr/bin/time")) throw new Error("needs GNU time at /usr/bin/time (Debian package `time`)");
 
-/** Runs a command under GNU time; returns wall seconds and peak resident MiB. */
+/**
+ * Runs a command under GNU time; returns wall seconds, CPU seconds (user + system: on a shared
+ * machine the steadier figure of the two) and peak resident MiB.
+ */
 export function measure(command, argv, cwd, env = {}) {
   const result = spawnSync("/usr/bin/time", ["-v", command, ...argv], {
     cwd,
@@ -19,7 +22,12 @@ export function measure(command, argv, cwd, env = {}) {
   );
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr);
   const seconds = Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]);
-  return { seconds, peakMiB: Number(rss[1]) / 1024 };
+  const cpu = ["User", "System"].reduce(
+    (sum, kind) =>
+      sum + Number(new RegExp(`${kind} time \\(seconds\\): ([\\d.]+)`).exec(result.stderr)?.[1] ?? 0),
+    0,
+  );
+  return { seconds, cpuSeconds: cpu, peakMiB: Number(rss[1]) / 1024 };
 }
 
 /** Bytes under a path (a file, or a folder such as a restic or borg repository). */

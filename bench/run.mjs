@@ -48,7 +48,7 @@ for (const name of datasets) {
       const measured = measure(prepared.command, prepared.args, prepared.cwd, prepared.env);
       results.get(tool.name).push({ ...measured, outMiB: sizeOf(prepared.output) / 1024 ** 2 });
       process.stderr.write(
-        `${name} ${tool.name}: ${measured.seconds.toFixed(1)} s, ${measured.peakMiB.toFixed(0)} MiB\n`,
+        `${name} ${tool.name}: ${measured.seconds.toFixed(1)} s, ${measured.cpuSeconds.toFixed(1)} s CPU, ${measured.peakMiB.toFixed(0)} MiB, load ${load()}\n`,
       );
     }
     loads.push(load());
@@ -62,6 +62,7 @@ for (const name of datasets) {
       dataset: name,
       tool,
       "wall s": seconds.toFixed(1),
+      "cpu s": median(list.map((r) => r.cpuSeconds)).toFixed(1),
       "peak MiB": median(list.map((r) => r.peakMiB)).toFixed(0),
       "out MiB": median(list.map((r) => r.outMiB)).toFixed(0),
       "÷ zip -r": ratio(seconds, "zip -r -q -6"),

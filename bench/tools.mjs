@@ -16,9 +16,13 @@ const borgEnv = (out) => ({
   BORG_RELOCATED_REPO_ACCESS_IS_OK: "yes",
 });
 
-function cairn(format, cli) {
+/** A public key only (age's documentation example): encrypting needs no secret. */
+const BENCH_RECIPIENT = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+
+function cairn(format, cli, encrypted = false) {
+  const encryption = encrypted ? { encryption: { recipients: [BENCH_RECIPIENT] } } : {};
   return {
-    name: `cairn ${format}`,
+    name: `cairn ${format}${encrypted ? " age" : ""}`,
     prepare(data, out) {
       const config = join(out, "cairn.config.json");
       writeFileSync(
@@ -27,7 +31,12 @@ function cairn(format, cli) {
           stateDir: join(out, "state"),
           destinations: { disk: { type: "local", path: join(out, "backups") } },
           jobs: {
-            bench: { source: { type: "path", path: data }, archive: { format }, destinations: ["disk"] },
+            bench: {
+              source: { type: "path", path: data },
+              archive: { format },
+              destinations: ["disk"],
+              ...encryption,
+            },
           },
         }),
       );
@@ -60,6 +69,8 @@ function archiveTool(name, archive, args) {
 export function tools(cli) {
   return [
     cairn("zip", cli),
+    // Encryption's cost: `--tools "cairn zip"` runs this and plain zip in turn (docs/encryption.md).
+    cairn("zip", cli, true),
     cairn("tar.gz", cli),
     cairn("tar.zst", cli),
     archiveTool("zip -r -q -6", "x.zip", ["zip", "-r", "-q", "-6"]),

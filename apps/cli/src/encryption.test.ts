@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listed, Project, simpleConfig } from "./__fixtures__/cli.js";
@@ -117,6 +117,7 @@ describe("cairn with encryption", () => {
     const missing = await project.run(["restore", backup.id, "--to", "restored"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(recipient);
+    expect(await project.ls("restored")).toEqual([]);
     await project.run(["keygen", "-o", "other.txt"]);
     const wrong = await project.run(["restore", backup.id, "--to", "restored", "-i", "other.txt"]);
     expect(wrong.code).toBe(2);
@@ -127,19 +128,27 @@ describe("cairn with encryption", () => {
     expect(wrong.stderr + verify.stdout + verify.stderr).not.toContain(secret);
   });
 
-  // tar.gz streams entries to disk as it reads them: only staging keeps a damaged copy out.
+  // tar.gz streams entries to disk as it reads them: only staging keeps a damaged copy out. zip
+  // is decrypted into a temporary file first (its index is at its end): none may stay behind.
   it.each([
-    ["truncated", (file: Buffer) => file.subarray(0, file.length - 1000)],
+    ["truncated", "tar.gz", (file: Buffer) => file.subarray(0, file.length - 1000)],
     [
       "one flipped byte",
+      "tar.gz",
       (file: Buffer) => Buffer.from(file.map((b, i) => (i === file.length - 5000 ? b ^ 0x40 : b))),
     ],
-  ])("%s ciphertext fails restore and verify loudly, restoring nothing", async (_what, damage) => {
-    const backup = await backUp("tar.gz");
+    ["truncated", "zip", (file: Buffer) => file.subarray(0, file.length - 1000)],
+    [
+      "one flipped byte",
+      "zip",
+      (file: Buffer) => Buffer.from(file.map((b, i) => (i === 5000 ? b ^ 0x40 : b))),
+    ],
+  ])("%s %s ciphertext fails restore and verify loudly, restoring nothing", async (_what, format, damage) => {
+    const backup = await backUp(format);
     const file = join(project.dir, "backups", backup.key);
     await writeFile(file, damage(await readFile(file)));
     // Make the manifest agree, so that only decryption can tell.
-    const manifestFile = file.replace(/\.tar\.gz\.age$/, ".manifest.json");
+    const manifestFile = file.replace(/\.(tar\.gz|zip)\.age$/, ".manifest.json");
     const manifest = JSON.parse(await readFile(manifestFile, "utf8"));
     const damaged = await readFile(file);
     const { createHash } = await import("node:crypto");
@@ -147,14 +156,30 @@ describe("cairn with encryption", () => {
     manifest.archive.sha256 = createHash("sha256").update(damaged).digest("hex");
     await writeFile(manifestFile, JSON.stringify(manifest));
 
-    const restored = await project.run(["restore", backup.id, "--to", "restored", "-i", "key.txt"]);
+    await mkdir(join(project.dir, "tmp"));
+    const tmp = { TMPDIR: join(project.dir, "tmp") };
+    const restored = await project.run(["restore", backup.id, "--to", "restored", "-i", "key.txt"], tmp);
     expect(restored.code).toBe(1);
     expect(restored.stderr).toContain("cannot be decrypted");
     expect(await project.ls("restored")).toEqual([]);
-    const verify = await project.run(["verify", "-i", "key.txt"]);
+    const verify = await project.run(["verify", "-i", "key.txt"], tmp);
     expect(verify.code).toBe(1);
     expect(verify.stdout).toContain("FAILED");
+    expect(await project.ls("tmp")).toEqual([]);
   });
+
+  it("encrypts to several recipients, and each identity alone restores", async () => {
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(project.dir, "id_ed25519")]);
+    const second = (await project.run(["keygen", "-o", "second.txt"])).stdout.trim();
+    const recipients = `["${recipient}", "${second}", "\${file:./id_ed25519.pub}"]`;
+    const backup = await backUp("zip", `encryption: { recipients: ${recipients} }`);
+    for (const identity of ["key.txt", "second.txt", "id_ed25519"]) {
+      const to = `restored-${identity}`;
+      const restored = await project.run(["restore", backup.id, "--to", to, "-i", identity]);
+      expect(restored.code, restored.stderr).toBe(0);
+      expect(await readFile(join(project.dir, to, "data", "deeper", "more.txt"), "utf8")).toBe(MARKER);
+    }
+  }, 60_000);
 
   it("encrypts with a passphrase from the environment, redacted everywhere", async () => {
     const passphrase = "tremble-orbit-cactus-lantern";

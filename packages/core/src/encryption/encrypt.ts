@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { PassThrough, type Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Decrypter, Encrypter } from "age-encryption";
 import type { ParsedRecipient } from "./keys.js";
@@ -47,25 +47,21 @@ async function makeHeader(keys: EncryptionKeys): Promise<{ header: Buffer; fileK
 
 /**
  * Encrypts a stream into a standard age file (age-encryption.org/v1), readable by `age -d`:
- * header and recipient stanzas by `age-encryption`, the payload sealed as it streams, so memory
- * stays at one 64 KiB chunk whatever the size.
+ * header and recipient stanzas by `age-encryption`, the payload sealed as it streams. One stream
+ * stage, which holds back the first chunk until the header is made: memory stays at the stage's
+ * two small buffers whatever the size (apps/cli/src/memory.test.ts).
  */
 export function encryptStream(plain: Readable, keys: EncryptionKeys): Readable {
-  const out = new PassThrough({ highWaterMark: 1024 * 1024 });
-  makeHeader(keys).then(
-    ({ header, fileKey }) => {
-      // A fresh nonce: the one in the empty file above was never stored and is not reused.
-      const nonce = randomBytes(PAYLOAD_NONCE_SIZE);
-      const sealer = new PayloadSealer(payloadKey(fileKey, nonce));
-      fileKey.fill(0);
-      pipeline(plain, blockTransform(sealer, Buffer.concat([header, nonce])), out).catch((error: unknown) =>
-        out.destroy(error as Error),
-      );
-    },
-    (error: unknown) => {
-      plain.destroy(error as Error);
-      out.destroy(error as Error);
-    },
-  );
-  return out;
+  const sealing = makeHeader(keys).then(({ header, fileKey }) => {
+    // A fresh nonce: the one in the empty file above was never stored and is not reused.
+    const nonce = randomBytes(PAYLOAD_NONCE_SIZE);
+    const sealer = new PayloadSealer(payloadKey(fileKey, nonce));
+    fileKey.fill(0);
+    return { blocks: sealer, prefix: Buffer.concat([header, nonce]) };
+  });
+  // Reported through the stream, by the first chunk or the end, whichever comes first.
+  sealing.catch(() => undefined);
+  const sealed = blockTransform(sealing);
+  pipeline(plain, sealed).catch((error: unknown) => sealed.destroy(error as Error));
+  return sealed;
 }

@@ -113,4 +113,20 @@ describe("age payload", () => {
     expect((error as CairnError).message).toContain(await identityToRecipient(mine));
     expect((error as CairnError).message).not.toContain(mine);
   });
+
+  it("fails the stream and stops reading the source when the header cannot be made", async () => {
+    const source = Readable.from(
+      (function* () {
+        for (let i = 0; i < 1000; i++) yield randomBytes(64 * 1024);
+      })(),
+    );
+    const broken = {
+      wrapFileKey(): never {
+        throw new Error("the key store is unreachable");
+      },
+    };
+    const out = encryptStream(source, { recipients: [{ recipient: broken, label: "broken" }] });
+    await expect(buffer(out)).rejects.toThrow("the key store is unreachable");
+    expect(source.destroyed).toBe(true);
+  });
 });
