@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { generateIdentity, identityToRecipient } from "age-encryption";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listBackups } from "../catalog/list-backups.js";
 import { parseConfig } from "../config/load.js";
@@ -40,13 +41,13 @@ describe("one backup per entry (each: entry)", () => {
     }
   }
 
-  async function run(destinations = "[one, two]") {
+  async function run(destinations = "[one, two]", twoEncryption = "") {
     const config = await parseConfig(
       `
 stateDir: ./state
 destinations:
   one: { type: memory, name: one }
-  two: { type: memory, name: two }
+  two: { type: memory, name: two${twoEncryption} }
 jobs:
   filemaker:
     source: { type: path, path: ./Backups, each: entry, settle: 10m }
@@ -103,5 +104,20 @@ jobs:
     const results = await run();
     expect(results.map((r) => r.entry)).toEqual(["old"]);
     expect(await entriesAt("one")).toEqual(["old"]);
+  });
+
+  it("works the same with one destination encrypting on its own: one upload per entry, found again by its manifest", async () => {
+    const recipient = await identityToRecipient(await generateIdentity());
+    const encrypted = `, encryption: { recipients: ["${recipient}"] }`;
+    await nightly("a");
+    await nightly("b");
+    expect((await run(undefined, encrypted)).map((r) => r.status)).toEqual(["ok", "ok"]);
+    expect(await run(undefined, encrypted)).toEqual([]);
+    expect(await entriesAt("one")).toEqual(["a", "b"]);
+    expect(await entriesAt("two")).toEqual(["a", "b"]);
+    const keys = async (name: string) =>
+      (await listBackups(stores.get(name)!, "filemaker")).complete.map((b) => b.archive.key);
+    for (const key of await keys("one")) expect(key).toMatch(/\.tar$/);
+    for (const key of await keys("two")) expect(key).toMatch(/\.tar\.age$/);
   });
 });
