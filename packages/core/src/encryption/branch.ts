@@ -49,6 +49,9 @@ export function encryptedForm(key: string, encryption: ConfiguredEncryption): St
       const encrypted = encryption.encrypt(teed);
       // The destination reads `out`; a failed cipher must fail its upload, never end it early.
       encrypted.on("error", (error) => out.destroy(error));
+      // A destination that failed before reading has no listener left: its upload already failed,
+      // and the error must not crash the run (the tee's own bodies have the same listener).
+      out.on("error", () => undefined);
       out.on("close", () => encrypted.destroy());
       return encrypted.pipe(out);
     },

@@ -193,4 +193,45 @@ jobs:
     const status = await jobStatus(config, job, silentLogger, new Date());
     expect(status.destinations.map((d) => d.backups)).toEqual([1, 1]);
   });
+
+  it("an encrypted destination that fails at once leaves the plain one's backup whole", async () => {
+    const failing = createMemoryDestination();
+    // Rejects without reading a byte of the body, as a destination that is full or offline does.
+    failing.put = async () => {
+      throw new CairnError("DESTINATION_IO", "the off-site store is offline");
+    };
+    stores.set("offsite", failing);
+    const recipient = await identityToRecipient(identity);
+    const config = await parseConfig(
+      `
+stateDir: ./state
+destinations:
+  disk: { type: memory, name: disk }
+  offsite: { type: memory, name: offsite, encryption: { recipients: ["${recipient}"] } }
+jobs:
+  files:
+    source: { type: path, path: ./data }
+    archive: { format: tar }
+    destinations: [offsite, disk]
+`,
+      join(dir, "cairn.config.yaml"),
+      registry,
+    );
+    const result = await runBackup({
+      config,
+      job: config.jobs.get("files")!,
+      registry,
+      logger: silentLogger,
+      engineVersion: "0.0.0-test",
+    });
+    expect(result.status).toBe("partial");
+    expect(result.destinations.map((d) => [d.destination, d.status])).toEqual([
+      ["offsite", "failed"],
+      ["disk", "ok"],
+    ]);
+    const plain = await newest("disk");
+    const target = join(dir, "restored");
+    await restoreBackup(stores.get("disk")!, plain, linesArchiver(), { target, overwrite: false }, ctx);
+    expect(await readFile(join(target, "data", "sub", "b.txt"), "utf8")).toBe(MARKER);
+  });
 });
