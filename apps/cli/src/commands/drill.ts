@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { collectIdentity, decryptionKeys } from "../decryption-keys.js";
 import { EXIT, type ExitCode, exitCodeFor } from "../exit-codes.js";
 import { printDrill } from "../output/drill.js";
+import { plural } from "../output/format.js";
 import type { Session } from "../session.js";
 import type { Runner } from "./runner.js";
 
@@ -73,7 +74,7 @@ async function drill(session: Session, names: string[], options: DrillOptions): 
   const jobs = await session.jobs(names);
   const results: DrillResult[] = [];
   for (const job of jobs) {
-    session.note(`drilling ${job.name}${sample ? ` (${sample} files at random)` : ""}`);
+    session.note(`drilling ${job.name}${sample ? ` (${plural(sample, "file")} at random)` : ""}`);
     // The drill picks its destination itself: the keys of every one of the job's.
     const decryption = await decryptionKeys(
       config,

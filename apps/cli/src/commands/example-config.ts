@@ -35,4 +35,5 @@ jobs:
       maxCount: 30
     # timeZone: Europe/Berlin       # what "daily" means; the machine's zone by default
     # schedule: "0 3 * * *"         # for \`cairn run\`: every night at 03:00
+    # drill: { schedule: "0 5 * * 0", sample: 100 }  # restore 100 files every Sunday and check them; docs/drills.md
 `;
