@@ -30,6 +30,13 @@ export class ByteArena {
     this.length += bytes.length;
   }
 
+  /** Gives up every block but the one being filled (for SpooledDirectory to write out). */
+  takeFullBlocks(): Buffer[] {
+    const full = this.blocks.splice(0, this.blocks.length - 1);
+    for (const block of full) this.length -= block.length;
+    return full;
+  }
+
   /** The bytes appended, in order, in blocks of up to blockSize. */
   *chunks(): Generator<Buffer> {
     for (let i = 0; i < this.blocks.length; i++) {

@@ -15,7 +15,6 @@ import { looksIncompressible, peekHead } from "../head-sample.js";
 import { OutputBatch } from "../output-batch.js";
 import { readAhead } from "../read-ahead.js";
 import { Stop } from "../stop.js";
-import { ByteArena } from "./byte-arena.js";
 import {
   centralHeader,
   dataDescriptor,
@@ -27,6 +26,7 @@ import {
   METHOD_DEFLATE,
   METHOD_STORE,
 } from "./records.js";
+import { SpooledDirectory } from "./spooled-directory.js";
 
 // Unix file types as zip's external attributes carry them, whatever platform writes the archive.
 const S_IFREG = 0o100000;
@@ -40,7 +40,7 @@ type Prepared =
 /**
  * Streams a zip of the entries. Memory stays bounded: small files are held only while they wait
  * their turn (see READ_AHEAD), large ones stream through, and the central directory
- * is kept as ~100 bytes per entry. Already-compressed content is stored, not deflated again.
+ * (~75 bytes per entry) goes to a temporary file past 8 MiB. Already-compressed content is stored, not deflated again.
  */
 export function writeZip(
   entries: AsyncIterable<SourceEntry>,
@@ -65,7 +65,7 @@ async function* zipChunks(
   const { level } = options;
   let offset = 0;
   let count = 0;
-  const directory = new ByteArena();
+  const directory = new SpooledDirectory();
   const lanes = level > 0 ? new DeflateLanes(level) : undefined;
   const stop = new Stop(ctx.signal);
   try {
@@ -73,6 +73,7 @@ async function* zipChunks(
   } finally {
     stop.dispose();
     lanes?.close();
+    directory.dispose();
   }
 
   async function* entryChunks(item: Prepared, batch: OutputBatch): AsyncGenerator<Buffer> {
