@@ -1,7 +1,7 @@
 import type { CairnConfig, ConfiguredJob } from "../config/load.js";
 import { longestInterval } from "../status/schedule.js";
+import type { DrillResult } from "./drill-result.js";
 import { readDrillRecord } from "./record.js";
-import type { DrillResult } from "./run-drill.js";
 
 /** A job's drills as `cairn status` shows them. */
 export interface DrillStatus {

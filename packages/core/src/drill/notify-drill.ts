@@ -1,7 +1,7 @@
 import { attempt, type DeliveryOptions, request, trimSlash } from "../notify/deliver.js";
 import type { NotifierConfig } from "../notify/schema.js";
 import { runHook } from "../pipeline/hooks.js";
-import type { DrillResult } from "./run-drill.js";
+import type { DrillResult } from "./drill-result.js";
 
 /** What a webhook receives for a drill (docs/drills.md); `event` tells it from a backup run's report. */
 export interface DrillReport extends DrillResult {

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { DrillResult } from "./run-drill.js";
+import type { DrillResult } from "./drill-result.js";
 
 /** What this machine remembers of a job's drills, beside its run records in the state folder. */
 export interface DrillRecord {

@@ -2,14 +2,14 @@ import type { CompleteBackup } from "../catalog/list-backups.js";
 import type { CairnConfig, ConfiguredJob } from "../config/load.js";
 import { SIZES_UP_FRONT } from "../contracts/archiver.js";
 import type { Logger, RunContext } from "../contracts/context.js";
-import { isSplitSource, type RestoredCheck, type Source } from "../contracts/source.js";
+import { isSplitSource, type Source } from "../contracts/source.js";
 import type { DecryptionKeys } from "../encryption/open-stored.js";
 import { CairnError } from "../errors.js";
 import { closeQuietly, type OpenDestination } from "../pipeline/open-destinations.js";
-import { type ErrorSummary, summarizeError } from "../pipeline/outcome.js";
+import { summarizeError } from "../pipeline/outcome.js";
 import type { PluginRegistry } from "../registry.js";
-import type { LiveComparison } from "./compare-live.js";
 import { drillBackup } from "./drill-backup.js";
+import { type DrillResult, failureOf } from "./drill-result.js";
 import { notifyDrill } from "./notify-drill.js";
 import { type BackupChoice, pickBackup } from "./pick-backup.js";
 import { writeDrillRecord } from "./record.js";
@@ -31,36 +31,6 @@ export interface DrillRunOptions extends BackupChoice {
   signal?: AbortSignal;
   now?: () => Date;
   randomInt?: RandomInt;
-}
-
-/** The outcome of one drill: what a user, `cairn status`, notifications and metrics see. */
-export interface DrillResult {
-  job: string;
-  host: string;
-  status: "ok" | "failed";
-  startedAt: string;
-  finishedAt: string;
-  destination?: string;
-  /** The backup restored. */
-  id?: string;
-  backupCreatedAt?: string;
-  /** Files asked for with `sample`; absent for a drill of everything. */
-  sample?: number;
-  indexed?: boolean;
-  restored?: {
-    entries: number;
-    bytes: number;
-    archiveBytes: number;
-    durationMs: number;
-    /** Archive bytes read per second of the restore. */
-    bytesPerSecond: number;
-  };
-  /** Entries compared with the index on disk. */
-  checked?: number;
-  problems?: string[];
-  sourceChecks?: RestoredCheck[];
-  changes?: LiveComparison;
-  error?: ErrorSummary;
 }
 
 /** Picks a backup of the job, drills it, records the result locally and tells the job's notifiers. */
@@ -105,7 +75,11 @@ export async function runDrill(options: DrillRunOptions): Promise<DrillResult> {
       },
       ctx,
     );
-    const failedChecks = check.sourceChecks.filter((c) => c.status === "failed");
+    // A tool's own words could quote a connection string: hidden like every other message.
+    const sourceChecks = check.sourceChecks.map((c) =>
+      c.detail === undefined ? c : { ...c, detail: config.secrets.redact(c.detail) },
+    );
+    const failedChecks = sourceChecks.filter((c) => c.status === "failed");
     const seconds = check.restored.durationMs / 1000;
     const failed = check.problemCount > 0 || failedChecks.length > 0;
     result = {
@@ -124,9 +98,9 @@ export async function runDrill(options: DrillRunOptions): Promise<DrillResult> {
       },
       checked: check.checked,
       problems: check.problems,
-      sourceChecks: check.sourceChecks,
+      sourceChecks,
       ...(check.changes ? { changes: check.changes } : {}),
-      ...(failed ? { error: failure(check.problemCount, check.problems, failedChecks) } : {}),
+      ...(failed ? { error: failureOf(check.problemCount, check.problems, failedChecks) } : {}),
     };
   } catch (error) {
     const interrupted = ctx.signal.aborted && !CairnError.is(error, "ABORTED");
@@ -179,20 +153,4 @@ function configuredKeys(config: CairnConfig, job: ConfiguredJob, destination: st
     identities: layers.flatMap((layer) => layer?.identities ?? []),
     passphrases: layers.flatMap((layer) => layer?.passphrases ?? []),
   };
-}
-
-function failure(count: number, problems: readonly string[], checks: readonly RestoredCheck[]): ErrorSummary {
-  const parts: string[] = [];
-  if (count > 0) {
-    const more = count - problems.length;
-    parts.push(
-      `${count === 1 ? "1 entry differs" : `${count} entries differ`} from the backup's index: ${problems.join("; ")}${more > 0 ? `; and ${more} more` : ""}`,
-    );
-  }
-  for (const check of checks) {
-    parts.push(
-      `${check.path ? `${JSON.stringify(check.path)} fails ${check.check}` : check.check}: ${check.detail ?? "failed"}`,
-    );
-  }
-  return { code: "DRILL_FAILED", message: parts.join("; ") };
 }
