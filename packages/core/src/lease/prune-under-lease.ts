@@ -3,7 +3,8 @@ import type { CairnConfig, ConfiguredJob } from "../config/load.js";
 import { applyRetention, type RetentionOptions, type RetentionRun } from "../pipeline/apply-retention.js";
 import type { OpenDestination } from "../pipeline/open-destinations.js";
 import { inGroup, retentionGroup } from "../retention/index.js";
-import { canLease, type HeldLease, takeLease } from "./take-lease.js";
+import { takeJobLease } from "./take-job-lease.js";
+import { canLease, type HeldLease } from "./take-lease.js";
 
 /**
  * Applies a job's retention at one destination as the only prune of that job there: under the
@@ -39,15 +40,7 @@ export async function pruneUnderLease(
   }
   const held =
     options.held ??
-    (await takeLease(open.destination, {
-      job: job.name,
-      host: config.host,
-      expiryMs: config.lease.expiryMs,
-      waitMs: config.lease.waitMs,
-      where: open.name,
-      logger: options.logger,
-      signal: options.signal,
-    }));
+    (await takeJobLease(open, config, job, { logger: options.logger, signal: options.signal }));
   try {
     // Listed under the lease: a plan made before it could miss another host's last prune.
     return await retain(undefined, held.lost);

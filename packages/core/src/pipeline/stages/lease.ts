@@ -1,5 +1,6 @@
 import { isSplitSource } from "../../contracts/source.js";
-import { canLease, takeLease } from "../../lease/take-lease.js";
+import { takeJobLease } from "../../lease/take-job-lease.js";
+import { canLease } from "../../lease/take-lease.js";
 import { failedResult } from "./failed-result.js";
 import type { Stage } from "./stage.js";
 
@@ -16,15 +17,7 @@ export const leaseForEntries: Stage = async (run, next) => {
   try {
     for (const open of [...run.destinations].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (!canLease(open.destination)) continue;
-      const held = await takeLease(open.destination, {
-        job: job.name,
-        host: config.host,
-        expiryMs: config.lease.expiryMs,
-        waitMs: config.lease.waitMs,
-        where: open.name,
-        logger,
-        signal: ctx.signal,
-      });
+      const held = await takeJobLease(open, config, job, { logger, signal: ctx.signal });
       run.leases.set(open.name, held);
     }
   } catch (error) {

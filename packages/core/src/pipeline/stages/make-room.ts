@@ -3,7 +3,8 @@ import { listBackups } from "../../catalog/list-backups.js";
 import type { ConfiguredJob } from "../../config/load.js";
 import type { Logger } from "../../contracts/context.js";
 import type { Destination } from "../../contracts/destination.js";
-import { canLease, takeLease } from "../../lease/take-lease.js";
+import { takeJobLease } from "../../lease/take-job-lease.js";
+import { canLease } from "../../lease/take-lease.js";
 import { formatBytes, inGroup, parseSize, planRetention, retentionGroup } from "../../retention/index.js";
 import type { OpenDestination } from "../open-destinations.js";
 import type { JobRun, Stage } from "./stage.js";
@@ -34,15 +35,7 @@ async function makeRoomAt(open: OpenDestination, run: JobRun): Promise<void> {
   }
   // Most runs have room: only take the lease when something would be removed.
   if (!(await lacksRoom(destination, job, config.host))) return;
-  const held = await takeLease(destination, {
-    job: job.name,
-    host: config.host,
-    expiryMs: config.lease.expiryMs,
-    waitMs: config.lease.waitMs,
-    where: open.name,
-    logger,
-    signal: run.ctx.signal,
-  });
+  const held = await takeJobLease(open, config, job, { logger, signal: run.ctx.signal });
   try {
     await room();
   } finally {
