@@ -4,6 +4,7 @@ import {
   crontabLines,
   launchdPlist,
   type ServiceCommand,
+  serviceName,
   systemdUnits,
   windowsTaskXml,
 } from "@cairn/core";
@@ -28,7 +29,7 @@ export function registerSchedule(program: Command, run: Runner): void {
   schedule
     .command("print")
     .description(
-      "print the systemd units, launchd plist, crontab line or Task Scheduler XML that runs `cairn backup JOB` on the job's schedule",
+      "print the systemd units, launchd plist, crontab line or Task Scheduler XML that runs `cairn backup JOB` on the job's schedule (and `cairn drill JOB` on its drill schedule)",
     )
     .argument("[job...]", "jobs with a schedule (default: all of them)")
     .addOption(
@@ -74,7 +75,7 @@ async function print(session: Session, names: string[], options: PrintOptions): 
     throw new CairnError("USAGE", "say which scheduler: --systemd, --launchd, --cron or --windows");
   }
   const config = await session.config();
-  const jobs = (await session.jobs(names)).filter((job) => job.schedule);
+  const jobs = (await session.jobs(names)).filter((job) => job.schedule || job.drill);
   if (jobs.length === 0) {
     throw new CairnError(
       "USAGE",
@@ -87,22 +88,51 @@ async function print(session: Session, names: string[], options: PrintOptions): 
   const cairn = selfCommand();
   const out: Record<string, string> = {};
   for (const job of jobs) {
-    const command: ServiceCommand = {
+    const common = {
       job: job.name,
-      schedule: job.schedule!,
       timeZone: job.timeZone,
-      catchUp: job.catchUp,
-      argv: [...cairn, "backup", job.name, "--config", config.file],
       workingDirectory: dirname(config.file),
       logFile: options.log ?? join(dirname(config.file), `cairn-${job.name}.log`),
     };
-    if (kind === "systemd") {
-      const units = systemdUnits(command);
-      out[`cairn-${job.name}.service`] = units.service;
-      out[`cairn-${job.name}.timer`] = units.timer;
-    } else if (kind === "launchd") out[`org.cairn.backup.${job.name}.plist`] = launchdPlist(command);
-    else if (kind === "cron") out[`crontab (${job.name})`] = crontabLines(command);
-    else out[`cairn-${job.name}.xml`] = windowsTaskXml(command);
+    const commands: ServiceCommand[] = [];
+    if (job.schedule) {
+      commands.push({
+        ...common,
+        schedule: job.schedule,
+        catchUp: job.catchUp,
+        argv: [...cairn, "backup", job.name, "--config", config.file],
+      });
+    }
+    if (job.drill) {
+      const { drill } = job;
+      commands.push({
+        ...common,
+        task: "drill",
+        schedule: drill.schedule,
+        catchUp: false,
+        argv: [
+          ...cairn,
+          "drill",
+          job.name,
+          "--config",
+          config.file,
+          ...(drill.sample === undefined ? [] : ["--sample", String(drill.sample)]),
+          ...(drill.pick === "random" ? ["--random"] : []),
+        ],
+      });
+    }
+    for (const command of commands) {
+      const name = serviceName(command);
+      if (kind === "systemd") {
+        const units = systemdUnits(command);
+        out[`${name}.service`] = units.service;
+        out[`${name}.timer`] = units.timer;
+      } else if (kind === "launchd") {
+        out[`org.cairn.${command.task === "drill" ? "drill" : "backup"}.${job.name}.plist`] =
+          launchdPlist(command);
+      } else if (kind === "cron") out[`crontab (${name})`] = crontabLines(command);
+      else out[`${name}.xml`] = windowsTaskXml(command);
+    }
   }
   if (session.json) session.printJson({ scheduler: kind, files: out });
   else {

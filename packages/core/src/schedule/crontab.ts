@@ -51,5 +51,5 @@ function quoteShell(arg: string): string {
 export function crontabLines(command: ServiceCommand): string {
   const when = cronFields(readCron(command.schedule));
   const run = `cd ${quoteShell(command.workingDirectory)} && ${command.argv.map(quoteShell).join(" ")} >> ${quoteShell(command.logFile)} 2>&1`;
-  return `# cairn job ${command.job}\nCRON_TZ=${command.timeZone}\n${when} ${run}\n`;
+  return `# cairn job ${command.job}${command.task === "drill" ? ": restore drill" : ""}\nCRON_TZ=${command.timeZone}\n${when} ${run}\n`;
 }

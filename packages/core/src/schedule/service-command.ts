@@ -9,6 +9,18 @@ export interface ServiceCommand {
   workingDirectory: string;
   /** Where cron and launchd write the run's output. */
   logFile: string;
+  /** What it runs: a backup (the default) or the job's restore drill; names and descriptions say which. */
+  task?: "backup" | "drill";
+}
+
+/** The scheduler's name for it: `cairn-db`, or `cairn-db-drill` for the job's drill. */
+export function serviceName(command: ServiceCommand): string {
+  return `cairn-${command.job}${command.task === "drill" ? "-drill" : ""}`;
+}
+
+/** "backup" or "restore drill", for descriptions. */
+export function taskName(command: ServiceCommand): string {
+  return command.task === "drill" ? "restore drill" : "backup";
 }
 
 /** Text for an XML element or attribute (launchd plists, Task Scheduler files). */

@@ -7,7 +7,7 @@ import {
   stepOf,
   type WeekdayRule,
 } from "./cron-calendar.js";
-import type { ServiceCommand } from "./service-command.js";
+import { type ServiceCommand, serviceName, taskName } from "./service-command.js";
 
 const WEEKDAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
@@ -122,10 +122,10 @@ function quoteSystemd(arg: string): string {
 }
 
 export function systemdUnits(command: ServiceCommand): { service: string; timer: string } {
-  const name = `cairn-${command.job}`;
-  const service = `# ${name}.service: one backup of cairn job "${command.job}". Started by ${name}.timer.
+  const name = serviceName(command);
+  const service = `# ${name}.service: one ${taskName(command)} of cairn job "${command.job}". Started by ${name}.timer.
 [Unit]
-Description=cairn backup of job ${command.job}
+Description=cairn ${taskName(command)} of job ${command.job}
 Wants=network-online.target
 After=network-online.target
 
@@ -143,7 +143,7 @@ IOSchedulingClass=idle
   const timer = `# ${name}.timer: install both files in /etc/systemd/system, then
 #   systemctl daemon-reload && systemctl enable --now ${name}.timer
 [Unit]
-Description=Schedule for cairn job ${command.job}
+Description=Schedule for the ${taskName(command)} of cairn job ${command.job}
 
 [Timer]
 ${onCalendar}${command.catchUp ? "# A run missed while the machine was off or asleep happens once at boot or wake.\nPersistent=true\n" : ""}Unit=${name}.service

@@ -1,5 +1,5 @@
 import { type CronCalendar, cannotExpress, isEvery, readCron } from "./cron-calendar.js";
-import { type ServiceCommand, xml } from "./service-command.js";
+import { type ServiceCommand, taskName, xml } from "./service-command.js";
 
 /** Each start time is a trigger of its own; past this many, `cairn run` is the better service. */
 const MAX_TRIGGERS = 48;
@@ -110,7 +110,7 @@ export function windowsTaskXml(command: ServiceCommand): string {
 <!-- Task Scheduler uses the computer's time zone; this job's schedule is for ${xml(command.timeZone)}. -->
 <Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
   <RegistrationInfo>
-    <Description>cairn backup of job ${xml(command.job)}</Description>
+    <Description>cairn ${taskName(command)} of job ${xml(command.job)}</Description>
   </RegistrationInfo>
   <Triggers>
 ${triggers.join("\n")}
