@@ -1,6 +1,12 @@
-import { attempt, type DeliveryOptions, request, trimSlash } from "../notify/deliver.js";
+import {
+  attempt,
+  type DeliveryOptions,
+  pingUrl,
+  postReport,
+  request,
+  runNotifyCommand,
+} from "../notify/channels.js";
 import type { NotifierConfig } from "../notify/schema.js";
-import { runHook } from "../pipeline/hooks.js";
 import type { DrillResult } from "./drill-result.js";
 
 /** What a webhook receives for a drill (docs/drills.md); `event` tells it from a backup run's report. */
@@ -26,17 +32,12 @@ export async function notifyDrill(
       switch (notifier.type) {
         case "webhook": {
           if (notifier.on && !notifier.on.includes(outcome)) return;
-          const init: RequestInit = {
-            method: "POST",
-            headers: { "content-type": "application/json", ...notifier.headers },
-            body: JSON.stringify(report),
-          };
-          await attempt("drill webhook", () => request(notifier.url, init, options), options);
+          await postReport(notifier, report, "drill webhook", options);
           return;
         }
         case "ping": {
           if (outcome === "success") return;
-          const url = notifier.failure ?? (notifier.url ? `${trimSlash(notifier.url)}/fail` : undefined);
+          const url = pingUrl(notifier, "failure");
           if (!url) return;
           const body = `cairn drill of job ${result.job} on ${result.host}: failed\n${result.error?.message ?? ""}\n`;
           await attempt("drill failure ping", () => request(url, { method: "POST", body }, options), options);
@@ -51,18 +52,7 @@ export async function notifyDrill(
             CAIRN_BACKUP_ID: result.id ?? "",
             CAIRN_REPORT: JSON.stringify(report),
           };
-          try {
-            await runHook(
-              "notify",
-              notifier.command,
-              env,
-              options.timeoutMs ?? 60_000,
-              options.signal ?? new AbortController().signal,
-              options.redact,
-            );
-          } catch (error) {
-            options.logger.warn(`notify command failed: ${options.redact((error as Error).message)}`);
-          }
+          await runNotifyCommand(notifier, env, options);
           return;
         }
       }

@@ -40,3 +40,6 @@ export const notifierSchema = z.discriminatedUnion("type", [
 export const notifySchema = z.array(notifierSchema);
 
 export type NotifierConfig = z.infer<typeof notifierSchema>;
+export type WebhookNotifier = z.infer<typeof webhookNotifierSchema>;
+export type PingNotifier = z.infer<typeof pingNotifierSchema>;
+export type CommandNotifier = z.infer<typeof commandNotifierSchema>;
