@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, mkdtemp, statfs } from "node:fs/promises";
+import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Transform } from "node:stream";
@@ -9,17 +9,19 @@ import type { CompleteBackup } from "../catalog/list-backups.js";
 import type { Archiver } from "../contracts/archiver.js";
 import type { RunContext } from "../contracts/context.js";
 import type { Destination } from "../contracts/destination.js";
-import type { EntryType, RestoredCheck, Source } from "../contracts/source.js";
+import type { Source } from "../contracts/source.js";
 import type { DecryptionKeys } from "../encryption/open-stored.js";
 import { ProblemList } from "../entry-index/differences.js";
-import { type IndexLine, readLines } from "../entry-index/format.js";
+import type { IndexLine } from "../entry-index/format.js";
 import { LineFile } from "../entry-index/line-file.js";
-import { CairnError } from "../errors.js";
 import { restoreBackup } from "../pipeline/restore.js";
-import { compareWithLive, type LiveComparison } from "./compare-live.js";
+import { compareWithLive } from "./compare-live.js";
+import type { DrillCheck } from "./drill-check.js";
 import { removeTree } from "./remove-tree.js";
 import { checkRestoredTree } from "./restored-tree.js";
 import { type RandomInt, samplePositions } from "./sample.js";
+import { checkRoom } from "./sandbox-room.js";
+import { checkWithSource } from "./source-check.js";
 
 export interface DrillBackupOptions {
   /** Restore this many files chosen at random instead of everything. */
@@ -32,27 +34,6 @@ export interface DrillBackupOptions {
   compare?: boolean;
   decryption?: DecryptionKeys;
   random?: RandomInt;
-}
-
-export interface DrillCheck {
-  /** Whether the restored entries were checked against a per-entry index (backups made before it have none). */
-  indexed: boolean;
-  restored: {
-    entries: number;
-    /** Bytes of file content written. */
-    bytes: number;
-    /** Bytes read from the destination (the stored archive). */
-    archiveBytes: number;
-    /** From the first byte read to the last entry written: the recovery time to expect. */
-    durationMs: number;
-  };
-  /** Entries compared with the index on disk. */
-  checked: number;
-  /** What was wrong, the first few; `problemCount` counts them all. */
-  problems: string[];
-  problemCount: number;
-  sourceChecks: RestoredCheck[];
-  changes?: LiveComparison;
 }
 
 /**
@@ -174,39 +155,4 @@ export async function drillBackup(
     await list?.dispose();
     await removeTree(work);
   }
-}
-
-type RestoredEntry = { path: string; type: EntryType };
-
-async function checkWithSource(
-  source: Source | undefined,
-  dir: string,
-  restoredList: LineFile,
-  ctx: RunContext,
-): Promise<RestoredCheck[]> {
-  if (!source?.checkRestored) return [];
-  const entries = async function* () {
-    for await (const line of readLines(restoredList.open())) yield JSON.parse(line) as RestoredEntry;
-  };
-  try {
-    return await source.checkRestored({ dir, entries }, ctx);
-  } catch (error) {
-    if (ctx.signal.aborted) throw error;
-    return [
-      { path: "", check: "the source's own check", status: "failed", detail: (error as Error).message },
-    ];
-  }
-}
-
-/** A full drill needs room for everything the source gave; say so before filling the disk. */
-async function checkRoom(dir: string, bytes: number): Promise<void> {
-  const space = await statfs(dir).catch(() => undefined);
-  if (!space) return;
-  const free = space.bavail * space.bsize;
-  if (free >= bytes) return;
-  throw new CairnError(
-    "USAGE",
-    `the drill needs ${bytes} bytes to restore into ${dir}, which has ${free} free`,
-    { hint: "give a folder on a bigger disk with --sandbox DIR, or restore a few files with --sample N" },
-  );
 }

@@ -1,5 +1,6 @@
 export type { LiveComparison } from "./compare-live.js";
-export { type DrillBackupOptions, type DrillCheck, drillBackup } from "./drill-backup.js";
+export { type DrillBackupOptions, drillBackup } from "./drill-backup.js";
+export type { DrillCheck } from "./drill-check.js";
 export type { DrillResult } from "./drill-result.js";
 export { type DrillStatus, type DrillSummary, drillStatus } from "./drill-status.js";
 export { type DrillReport, notifyDrill } from "./notify-drill.js";
