@@ -16,10 +16,14 @@ describe("V8 settings", () => {
   });
 
   it("leaves out on Node 22's V8 the flag it does not have, and sets nothing on a V8 not checked yet", () => {
-    expect(v8FlagsFor("12.4.254.21-node.33")).toEqual(["--semi-space-growth-factor=1"]);
+    expect(v8FlagsFor("12.4.254.21-node.33")).toEqual([
+      "--semi-space-growth-factor=1",
+      "--heap-growing-percent=50",
+    ]);
     expect(v8FlagsFor("13.6.233.17-node.40")).toEqual([
       "--semi-space-growth-factor=1",
       "--external-memory-accounted-in-global-limit",
+      "--heap-growing-percent=50",
     ]);
     expect(v8FlagsFor("15.0.1")).toEqual([]);
   });

@@ -26,6 +26,17 @@ export const V8_SETTINGS = [
     flag: "--external-memory-accounted-in-global-limit",
     v8Majors: [13, 14],
   },
+  {
+    // Let the heap grow by at most half between full collections. V8 otherwise picks up to four
+    // times the live size once start-up is over, and cairn's live heap is small (15 to 25 MiB)
+    // while what it leaves behind per entry is not: a drill of 100,000 files grew the heap from
+    // 13 to 50 MiB before its first full collection, and peaked at 132 MiB resident; with this,
+    // 105. A backup of 100,000 small files went from 130-149 to 119 MiB, no slower: a full
+    // collection of so small a heap takes a few milliseconds, mostly on another thread. A
+    // quarter gave no lower peaks, and more varied ones for an encrypted backup (125 to 147 MiB).
+    flag: "--heap-growing-percent=50",
+    v8Majors: [12, 14],
+  },
 ] as const;
 
 /** The flags to set on V8 `version` (as in `process.versions.v8`). */
