@@ -10,7 +10,7 @@ import {
 } from "@cairn/core";
 import type { CliIO } from "./io.js";
 import { createRegistry } from "./registry.js";
-import { collectGarbage } from "./v8-flags.js";
+import { collectGarbage, relaxHeapGrowth } from "./v8-flags.js";
 
 /** The options every command takes (commander's globals). */
 export interface GlobalOptions {
@@ -63,7 +63,10 @@ export class Session {
       this.#redact = (text) => config.secrets.redact(text);
       // Encryption loaded the age libraries; their garbage goes before any backup streams.
       const encrypts = [...config.jobs.values(), ...config.destinations.values()].some((c) => c.encryption);
-      if (encrypts) collectGarbage();
+      if (encrypts) {
+        relaxHeapGrowth();
+        collectGarbage();
+      }
       return config;
     })();
     return this.#config;
