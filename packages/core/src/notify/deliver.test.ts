@@ -110,6 +110,36 @@ describe("notifications", () => {
     });
   });
 
+  it("reports a stored backup whose old backups could not be removed as partial, to failure notifiers", async () => {
+    const pruneFailed: BackupResult = {
+      ...ok,
+      destinations: [
+        {
+          ...ok.destinations[0]!,
+          retention: {
+            removed: ["db/db-20261101T030000Z-aaaa.zip"],
+            bytesFreed: 1000,
+            errors: [{ code: "LOCKED", message: "the lease at db/.cairn-lock is held by host web2" }],
+            notes: [],
+          },
+        },
+      ],
+    };
+    const hook = [{ type: "webhook" as const, url: `${base}/hook`, on: ["failure" as const] }];
+    const ping = [{ type: "ping" as const, url: `${base}/uuid/` }];
+    await notifyFinish(hook, buildReport("db", "nas", start, end, [pruneFailed]), options);
+    await notifyFinish(ping, buildReport("db", "nas", start, end, [pruneFailed]), options);
+    expect(received.map((r) => `${r.method} ${r.path}`)).toEqual(["POST /hook", "POST /uuid/fail"]);
+    const report = JSON.parse(received[0]!.body);
+    expect(report.status).toBe("partial");
+    expect(report.backups[0].status).toBe("ok");
+    expect(report.backups[0].destinations[0].retention).toEqual({
+      removed: 1,
+      errors: [{ code: "LOCKED", message: "the lease at db/.cairn-lock is held by host web2" }],
+    });
+    expect(received[1]!.body).toContain("disk: retention: the lease at db/.cairn-lock is held by host web2");
+  });
+
   it("sends only the outcomes a notifier asks for", async () => {
     const hook = [{ type: "webhook" as const, url: `${base}/hook`, on: ["failure" as const] }];
     await notifyFinish(hook, buildReport("db", "nas", start, end, [ok]), options);

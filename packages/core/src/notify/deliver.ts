@@ -62,6 +62,9 @@ function summaryLine(report: RunReport): string {
   const failures = report.backups.flatMap((b) => [
     ...(b.error ? [b.error.message] : []),
     ...b.destinations.filter((d) => d.error).map((d) => `${d.name}: ${d.error!.message}`),
+    ...b.destinations.flatMap((d) =>
+      (d.retention?.errors ?? []).map((e) => `${d.name}: retention: ${e.message}`),
+    ),
   ]);
   return `cairn job ${report.job} on ${report.host}: ${report.status}${failures.length ? `\n${failures.join("\n")}` : ""}\n`;
 }

@@ -20,19 +20,27 @@ export interface RunReport {
     archiveBytes?: number;
     sha256?: string;
     error?: { code: string; message: string };
-    destinations: { name: string; status: string; error?: { code: string; message: string } }[];
+    destinations: {
+      name: string;
+      status: string;
+      error?: { code: string; message: string };
+      /** Present when retention ran there: what it removed, and what it could not do. */
+      retention?: { removed: number; errors: { code: string; message: string }[] };
+    }[];
   }[];
 }
 
 /**
  * unchanged when nothing needed uploading, ok when every backup is ok or unchanged, failed when
- * none got anywhere, partial in between.
+ * none got anywhere, partial in between. A retention that failed somewhere makes an otherwise
+ * good run partial, as it makes `cairn backup` exit 3: old backups that stay fill the space.
  */
 export function overallStatus(results: readonly BackupResult[]): RunStatus {
+  if (results.length > 0 && results.every((r) => r.status === "failed")) return "failed";
+  const pruneFailed = results.some((r) => r.destinations.some((d) => (d.retention?.errors.length ?? 0) > 0));
+  if (!results.every((r) => succeeded(r.status)) || pruneFailed) return "partial";
   if (results.length > 0 && results.every((r) => r.status === "unchanged")) return "unchanged";
-  if (results.every((r) => succeeded(r.status))) return "ok";
-  if (results.every((r) => r.status === "failed")) return "failed";
-  return "partial";
+  return "ok";
 }
 
 export function buildReport(
@@ -60,6 +68,14 @@ export function buildReport(
         name: d.destination,
         status: d.status,
         ...(d.error ? { error: { code: d.error.code, message: d.error.message } } : {}),
+        ...(d.retention
+          ? {
+              retention: {
+                removed: d.retention.removed.length,
+                errors: d.retention.errors.map(({ code, message }) => ({ code, message })),
+              },
+            }
+          : {}),
       })),
     })),
   };
