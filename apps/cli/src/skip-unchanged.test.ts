@@ -110,6 +110,12 @@ jobs:
     expect(check.stdout).toMatch(
       /warning: jobs\.dump\.skipUnchanged: has no effect with the command source: it cannot tell cheaply whether it changed/,
     );
+    expect(check.stdout).toContain("skips a run when nothing changed");
+    const json = await project.json<{ jobs: { name: string; skipUnchanged: boolean }[] }>([
+      "config",
+      "check",
+    ]);
+    expect(json.jobs.map((j) => [j.name, j.skipUnchanged])).toEqual([["dump", true]]);
   });
 });
 

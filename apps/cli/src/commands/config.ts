@@ -47,6 +47,7 @@ async function check(session: Session): Promise<ExitCode> {
     retention: j.retention ?? null,
     timeZone: j.timeZone,
     schedule: j.schedule ?? null,
+    skipUnchanged: j.skipUnchanged,
     drill: j.drill
       ? { schedule: j.drill.schedule, sample: j.drill.sample ?? null, pick: j.drill.pick }
       : null,
@@ -65,7 +66,7 @@ async function check(session: Session): Promise<ExitCode> {
   for (const j of jobs) {
     const retention = j.retention ? JSON.stringify(j.retention) : "none (nothing is ever removed)";
     session.print(
-      `  job ${j.name}: ${j.source} source, ${j.format}${j.encryption ? `, encrypted (${describe(j.encryption)})` : ""}, to ${j.destinations.join(", ")}; retention ${retention}; time zone ${j.timeZone}${j.drill ? `; drill ${JSON.stringify(j.drill.schedule)}${j.drill.sample ? `, ${j.drill.sample} files at random` : ", everything"}` : ""}`,
+      `  job ${j.name}: ${j.source} source, ${j.format}${j.encryption ? `, encrypted (${describe(j.encryption)})` : ""}, to ${j.destinations.join(", ")}; retention ${retention}; time zone ${j.timeZone}${j.skipUnchanged ? "; skips a run when nothing changed" : ""}${j.drill ? `; drill ${JSON.stringify(j.drill.schedule)}${j.drill.sample ? `, ${j.drill.sample} files at random` : ", everything"}` : ""}`,
     );
   }
   return EXIT.ok;
