@@ -419,6 +419,27 @@ describe.each(["zip", "tar", "tar.gz", "tar.zst"] as const)("%s failures", (form
     expect(seen).toEqual(names);
   });
 
+  it("spools what it must into the folder the context names, and removes it", async () => {
+    const whole = await smallArchive();
+    const scratch = await mkdtemp(join(tmpdir(), "cairn-reader-dir-"));
+    try {
+      const during: string[][] = [];
+      for await (const entry of createArchiver(format).read(Readable.from([whole]), {
+        ...ctx(),
+        tempDir: scratch,
+      })) {
+        during.push(await readdir(scratch));
+        entry.content?.resume();
+      }
+      // zip spools the archive to reach its index; tar reads it as it streams.
+      if (format === "zip") expect(during[0]).toEqual([expect.stringMatching(/^cairn-zip-/)]);
+      else expect(during[0]).toEqual([]);
+      expect(await readdir(scratch)).toEqual([]);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
+
   it("lets a reader stop early without leaving temporary files behind", async () => {
     const whole = await smallArchive();
     const previous = process.env.TMPDIR;

@@ -15,10 +15,11 @@ const S_IFDIR = 0o040000;
 
 /**
  * Reads a zip back. The zip's index is at its end, so the stream is first spooled to a temporary
- * file (removed afterwards, also on error); each entry's CRC-32 is checked as it is read.
+ * file in `ctx.tempDir` (removed afterwards, also on error); each entry's CRC-32 is checked as it
+ * is read.
  */
 export async function* readZip(archive: Readable, ctx: RunContext): AsyncGenerator<ArchivedEntry> {
-  const dir = await mkdtemp(join(tmpdir(), "cairn-zip-"));
+  const dir = await mkdtemp(join(ctx.tempDir ?? tmpdir(), "cairn-zip-"));
   try {
     const file = join(dir, "archive.zip");
     // A failure to fetch the archive (a dropped connection) is passed on as it is: it says

@@ -11,6 +11,12 @@ export interface Logger {
 export interface RunContext {
   signal: AbortSignal;
   logger: Logger;
+  /**
+   * Where a plugin puts what it must spool (a zip read back is spooled whole: its index is at its
+   * end): the folder the user pointed this operation at, such as a restore's target, so a large
+   * backup fills that disk and not a small `/tmp`. The system's temporary folder when absent.
+   */
+  tempDir?: string;
 }
 
 export const silentLogger: Logger = {

@@ -46,7 +46,14 @@ export async function restoreBackup(
 ): Promise<RestoreResult> {
   const root = resolve(options.target);
   await mkdir(root, { recursive: true });
-  const reading = await readBackupArchive(destination, backup, archiver, ctx, options.decryption);
+  // What the archiver spools goes to the target's disk, which must have the room anyway.
+  const reading = await readBackupArchive(
+    destination,
+    backup,
+    archiver,
+    { ...ctx, tempDir: root },
+    options.decryption,
+  );
   const staging = await openStaging(root);
   const guard = new ParentGuard(staging.dir);
   const folders: { path: string; entry: ArchivedEntry }[] = [];
