@@ -59,7 +59,9 @@ export async function drillBackup(
   let list: LineFile | undefined;
   try {
     const sandbox = join(work, "restored");
-    if (options.sample === undefined) await checkRoom(work, manifest.sourceBytes);
+    // A zip is also read from a copy of itself in the sandbox (the restore spools it there).
+    const spooled = manifest.archive.format === "zip" ? manifest.archive.size : 0;
+    if (options.sample === undefined) await checkRoom(work, manifest.sourceBytes + spooled);
     // Files are sampled when the manifest counts them; older backups by entry.
     const population = recorded ? recorded.files : manifest.entries;
     const chosen =
