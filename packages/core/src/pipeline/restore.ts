@@ -1,5 +1,14 @@
 import { createWriteStream } from "node:fs";
-import { chmod, lstat, lutimes, mkdir, symlink, utimes, writeFile as writeWhole } from "node:fs/promises";
+import {
+  chmod,
+  lstat,
+  lutimes,
+  mkdir,
+  readdir,
+  symlink,
+  utimes,
+  writeFile as writeWhole,
+} from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -46,6 +55,10 @@ export async function restoreBackup(
 ): Promise<RestoreResult> {
   const root = resolve(options.target);
   await mkdir(root, { recursive: true });
+  // An empty target cannot have an entry's name already, so a restore into a new folder (every
+  // drill) skips that check per entry; staging's commit still never replaces what appears later.
+  const emptyTarget = (await readdir(root)).length === 0;
+  const files = new FileWriter();
   // What the archiver spools goes to the target's disk, which must have the room anyway.
   const reading = await readBackupArchive(
     destination,
@@ -74,22 +87,25 @@ export async function restoreBackup(
       const full = safeTargetPath(staging.dir, entry.path);
       await guard.check(full, entry.path);
       // Refused before anything is written, as before staging: the target already has this name.
-      if (!options.overwrite) await refuseExisting(safeTargetPath(root, entry.path), entry);
+      if (!options.overwrite && !emptyTarget) await refuseExisting(safeTargetPath(root, entry.path), entry);
       entries += 1;
       if (entry.type === "directory") {
-        await mkdir(full, { recursive: true });
+        await files.folder(full);
         folders.push({ path: entry.path, entry });
       } else if (entry.type === "symlink") {
-        await makeLink(full, entry);
+        await makeLink(files, full, entry);
         guard.forget(full);
       } else {
-        bytes += await writeFile(full, entry);
+        bytes += await writeFile(files, full, entry);
         guard.forget(full);
       }
     }
+    await files.settle();
     await reading.checked();
     await staging.commit(options.overwrite);
   } catch (error) {
+    // Nothing may still be writing into the staging folder while it is removed.
+    await files.settle().catch(() => undefined);
     await staging.discard();
     throw error;
   }
@@ -110,8 +126,57 @@ async function refuseExisting(real: string, entry: ArchivedEntry): Promise<void>
 /** Files up to this size are read whole and written in one call. */
 const SMALL_FILE = 64 * 1024;
 
-async function writeFile(full: string, entry: ArchivedEntry): Promise<number> {
-  await mkdir(resolve(full, ".."), { recursive: true });
+/** Small files written while the archive reads on, at most this many at once. */
+const WRITES_IN_FLIGHT = 16;
+
+/**
+ * Saves the waits on the thread pool that a restore of many small files would otherwise make one
+ * by one: a folder is made once, a mode the umask leaves whole needs no chmod, and a small file
+ * read whole is written while the next entry is read. Only plain files are written behind:
+ * folders and links are made in order, so the check of an entry's parents sees every link.
+ */
+class FileWriter {
+  readonly #folders = new Set<string>();
+  readonly #umask = process.umask();
+  readonly #running = new Set<Promise<void>>();
+  #failure: { error: unknown } | undefined;
+
+  async folder(path: string): Promise<void> {
+    if (this.#folders.has(path)) return;
+    await mkdir(path, { recursive: true });
+    this.#folders.add(path);
+  }
+
+  /** Whether a file created with `mode` already has it. */
+  keepsMode(mode: number): boolean {
+    return (mode & this.#umask) === 0;
+  }
+
+  /** Starts `write` once a place is free; a write that failed before fails this call. */
+  async behind(write: () => Promise<void>): Promise<void> {
+    while (this.#running.size >= WRITES_IN_FLIGHT) await Promise.race(this.#running);
+    this.#throwFailure();
+    const job: Promise<void> = write()
+      .catch((error: unknown) => {
+        this.#failure ??= { error };
+      })
+      .finally(() => this.#running.delete(job));
+    this.#running.add(job);
+  }
+
+  /** Waits for every write; throws the first failure. */
+  async settle(): Promise<void> {
+    await Promise.all(this.#running);
+    this.#throwFailure();
+  }
+
+  #throwFailure(): void {
+    if (this.#failure) throw this.#failure.error;
+  }
+}
+
+async function writeFile(files: FileWriter, full: string, entry: ArchivedEntry): Promise<number> {
+  await files.folder(resolve(full, ".."));
   const mode = entry.mode || 0o644;
   let written = 0;
   const content = entry.content?.[Symbol.asyncIterator]() as AsyncIterator<Buffer> | undefined;
@@ -126,7 +191,14 @@ async function writeFile(full: string, entry: ArchivedEntry): Promise<number> {
       next = await content!.next();
     }
     if (!next || next.done) {
-      await writeWhole(full, Buffer.concat(head, written), { flag: "wx", mode });
+      const data = Buffer.concat(head, written);
+      await files.behind(async () => {
+        await writeWhole(full, data, { flag: "wx", mode }).catch((error: unknown) => {
+          throw (error as NodeJS.ErrnoException).code === "EEXIST" ? conflict(full) : error;
+        });
+        await setModeAndTime(files, full, mode, entry.mtime);
+      });
+      return written;
     } else {
       const first = next.value;
       written += first.length;
@@ -146,13 +218,17 @@ async function writeFile(full: string, entry: ArchivedEntry): Promise<number> {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") throw conflict(full);
     throw error;
   }
-  await chmod(full, mode);
-  await utimes(full, entry.mtime, entry.mtime);
+  await setModeAndTime(files, full, mode, entry.mtime);
   return written;
 }
 
-async function makeLink(full: string, entry: ArchivedEntry): Promise<void> {
-  await mkdir(resolve(full, ".."), { recursive: true });
+async function setModeAndTime(files: FileWriter, full: string, mode: number, mtime: Date): Promise<void> {
+  if (!files.keepsMode(mode)) await chmod(full, mode);
+  await utimes(full, mtime, mtime);
+}
+
+async function makeLink(files: FileWriter, full: string, entry: ArchivedEntry): Promise<void> {
+  await files.folder(resolve(full, ".."));
   try {
     await symlink(entry.linkTarget ?? "", full);
   } catch (error) {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -9,6 +9,7 @@ import { listBackups } from "../catalog/list-backups.js";
 import { parseConfig } from "../config/load.js";
 import { silentLogger } from "../contracts/context.js";
 import type { Destination } from "../contracts/destination.js";
+import type { SourceEntry } from "../contracts/source.js";
 import { CairnError } from "../errors.js";
 import { type Manifest, serializeManifest } from "../manifest.js";
 import { createMemoryDestination } from "../memory-destination.js";
@@ -164,6 +165,83 @@ jobs:
     await expect(
       restoreBackup(stores.get("one")!, backup, linesArchiver(), { target, overwrite: false }, ctx),
     ).rejects.toSatisfy((e) => CairnError.is(e, "RESTORE_CONFLICT"));
+  });
+
+  /** Stores a tar of `entries` as a complete backup, as a hostile or broken writer could. */
+  async function craftedBackup(entries: SourceEntry[]) {
+    const store = stores.get("one")!;
+    const body = await buffer(
+      linesArchiver().write(
+        (async function* () {
+          yield* entries;
+        })(),
+        ctx,
+      ),
+    );
+    const id = "files-20260102T000000Z-dcba";
+    const key = archiveKey("files", id, ".tar");
+    await store.put(key, Readable.from([body]), { signal: ctx.signal });
+    const manifest: Manifest = {
+      manifestVersion: 1,
+      id,
+      job: "files",
+      createdAt: "2026-01-02T00:00:00.000Z",
+      host: "test",
+      source: "crafted",
+      archive: {
+        key,
+        format: "tar",
+        size: body.length,
+        sha256: createHash("sha256").update(body).digest("hex"),
+      },
+      entries: entries.length,
+      sourceBytes: 0,
+      tags: [],
+      engine: { name: "cairn", version: "0" },
+    };
+    await store.put(manifestKey("files", id), Readable.from([serializeManifest(manifest)]), {
+      signal: ctx.signal,
+    });
+    return (await listBackups(store, "files")).complete.find((b) => b.id === id)!;
+  }
+
+  const smallFile = (path: string): SourceEntry => ({
+    path,
+    type: "file",
+    size: 2,
+    mtime: new Date("2024-01-01T00:00:00Z"),
+    mode: 0o644,
+    open: () => Readable.from([Buffer.from("ok")]),
+  });
+
+  // Small files are written while the archive reads on: what comes after them is still judged
+  // against everything before, and a failure still leaves the target as it was.
+  it("refuses a file through a link that many small files came before, restoring nothing", async () => {
+    const outside = join(dir, "outside");
+    await mkdir(outside);
+    const backup = await craftedBackup([
+      ...Array.from({ length: 40 }, (_, i) => smallFile(`many/f${i}.txt`)),
+      { ...smallFile("link"), type: "symlink", size: 0, linkTarget: outside },
+      smallFile("link/evil.txt"),
+    ]);
+    const target = join(dir, "restore-linked");
+    await expect(
+      restoreBackup(stores.get("one")!, backup, linesArchiver(), { target, overwrite: false }, ctx),
+    ).rejects.toSatisfy((e) => CairnError.is(e, "RESTORE_UNSAFE"));
+    expect(await readdir(outside)).toEqual([]);
+    expect(await readdir(target)).toEqual([]);
+  });
+
+  it("stops at a small file that comes twice, restoring nothing", async () => {
+    const backup = await craftedBackup([
+      ...Array.from({ length: 40 }, (_, i) => smallFile(`many/f${i}.txt`)),
+      smallFile("many/f3.txt"),
+    ]);
+    const target = join(dir, "restore-twice");
+    await expect(
+      restoreBackup(stores.get("one")!, backup, linesArchiver(), { target, overwrite: false }, ctx),
+    ).rejects.toSatisfy((e) => CairnError.is(e, "RESTORE_CONFLICT"));
+    expect(await readdir(target)).toEqual([]);
   });
 
   it("refuses to restore an archive whose entries climb out of the target", async () => {
