@@ -22,18 +22,38 @@ export async function checkRestoredTree(
   problems: ProblemList,
 ): Promise<number> {
   let checked = 0;
-  for await (const line of readIndex(index, where)) {
-    if (!wanted(line)) continue;
-    const found = await onDisk(safeTargetPath(dir, line.path), line.path);
-    if (!found) {
+  // Files are read back a few at once, ahead of the one being compared, and compared in the
+  // index's order: one at a time, a drill of 100,000 files mostly waited on the thread pool.
+  const ahead: { line: IndexLine; found: Promise<Outcome> }[] = [];
+  const compareFirst = async () => {
+    const { line, found } = ahead.shift()!;
+    const outcome = await found;
+    if ("error" in outcome) throw outcome.error;
+    if (!outcome.line) {
       problems.add(`${JSON.stringify(line.path)} is in the backup's index but was not restored`);
-      continue;
+      return;
     }
     checked++;
-    for (const problem of differences(line, found, "as restored")) problems.add(problem);
+    for (const problem of differences(line, outcome.line, "as restored")) problems.add(problem);
+  };
+  for await (const line of readIndex(index, where)) {
+    if (!wanted(line)) continue;
+    // Settled at once into a value, so a failure waiting its turn is never an unhandled rejection.
+    const found = onDisk(safeTargetPath(dir, line.path), line.path).then(
+      (read) => ({ line: read }),
+      (error: unknown) => ({ error }),
+    );
+    ahead.push({ line, found });
+    if (ahead.length >= READ_AHEAD) await compareFirst();
   }
+  while (ahead.length > 0) await compareFirst();
   return checked;
 }
+
+/** Restored entries read back at once. */
+const READ_AHEAD = 16;
+
+type Outcome = { line: IndexLine | undefined } | { error: unknown };
 
 async function onDisk(full: string, path: string): Promise<IndexLine | undefined> {
   const stat = await lstat(full).catch((error: NodeJS.ErrnoException) => {
