@@ -206,7 +206,11 @@ describe("skipUnchanged in notifications and metrics", () => {
     };
     expect(report.status).toBe("unchanged");
     expect(report.backups).toEqual([
-      expect.objectContaining({ status: "unchanged", destinations: [{ name: "disk", status: "unchanged" }] }),
+      // Retention still ran on the unchanged run, and removed nothing.
+      expect.objectContaining({
+        status: "unchanged",
+        destinations: [{ name: "disk", status: "unchanged", retention: { removed: 0, errors: [] } }],
+      }),
     ]);
     // healthchecks: start, then the success URL (not /fail), whose body says why nothing was uploaded.
     expect(received.filter((r) => r.url.startsWith("/ping")).map((r) => r.url)).toEqual([
