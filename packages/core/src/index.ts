@@ -136,7 +136,7 @@ export type { ErrorSummary } from "./pipeline/outcome.js";
 export { summarizeError } from "./pipeline/outcome.js";
 export type { RestoreOptions, RestoreResult } from "./pipeline/restore.js";
 export { restoreBackup } from "./pipeline/restore.js";
-export { succeeded } from "./pipeline/results.js";
+export { retentionFailed, succeeded } from "./pipeline/results.js";
 export type {
   BackupProgress,
   BackupResult,

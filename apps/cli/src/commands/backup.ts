@@ -1,4 +1,10 @@
-import { type BackupResult, type CairnConfig, type DestinationResult, runJob } from "@cairn/core";
+import {
+  type BackupResult,
+  type CairnConfig,
+  type DestinationResult,
+  retentionFailed,
+  runJob,
+} from "@cairn/core";
 import type { Command } from "commander";
 import { EXIT, type ExitCode, exitCodeForOutcomes } from "../exit-codes.js";
 import { describeLocation } from "../location.js";
@@ -85,8 +91,7 @@ async function backup(
   );
   // Every backup is there but a prune failed (another host held the lease, a delete was refused):
   // nothing is lost yet, but old backups pile up until someone looks, so cron and monitoring must see it.
-  const pruneFailed = all.some((r) => r.destinations.some((d) => (d.retention?.errors.length ?? 0) > 0));
-  const code = stored === EXIT.ok && pruneFailed ? EXIT.partial : stored;
+  const code = stored === EXIT.ok && retentionFailed(all) ? EXIT.partial : stored;
   const problems = await publishBatchMetrics(targets, byJob, config.host);
   for (const problem of problems) session.io.stderr.write(`error: ${session.redact(problem)}\n`);
   // Monitoring that gets no metrics must hear of it: a run that was fine otherwise fails.

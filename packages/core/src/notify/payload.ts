@@ -1,4 +1,4 @@
-import { type BackupResult, succeeded } from "../pipeline/results.js";
+import { type BackupResult, retentionFailed, succeeded } from "../pipeline/results.js";
 
 /** unchanged: `skipUnchanged` found the source as the newest backups hold it, and uploaded nothing. */
 export type RunStatus = "ok" | "partial" | "failed" | "unchanged";
@@ -37,8 +37,7 @@ export interface RunReport {
  */
 export function overallStatus(results: readonly BackupResult[]): RunStatus {
   if (results.length > 0 && results.every((r) => r.status === "failed")) return "failed";
-  const pruneFailed = results.some((r) => r.destinations.some((d) => (d.retention?.errors.length ?? 0) > 0));
-  if (!results.every((r) => succeeded(r.status)) || pruneFailed) return "partial";
+  if (!results.every((r) => succeeded(r.status)) || retentionFailed(results)) return "partial";
   if (results.length > 0 && results.every((r) => r.status === "unchanged")) return "unchanged";
   return "ok";
 }

@@ -41,3 +41,8 @@ export interface BackupResult {
 export function succeeded(status: BackupResult["status"]): boolean {
   return status === "ok" || status === "unchanged";
 }
+
+/** Whether retention failed at some destination: nothing is lost yet, but old backups pile up. */
+export function retentionFailed(results: readonly BackupResult[]): boolean {
+  return results.some((r) => r.destinations.some((d) => (d.retention?.errors.length ?? 0) > 0));
+}

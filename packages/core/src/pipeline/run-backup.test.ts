@@ -246,45 +246,9 @@ jobs:
 
   it("refuses to restore an archive whose entries climb out of the target", async () => {
     const store = stores.get("one")!;
-    const hostile = linesArchiver().write(
-      (async function* () {
-        yield {
-          path: "../escaped.txt",
-          type: "file" as const,
-          size: 4,
-          mtime: new Date(),
-          mode: 0o644,
-          open: () => Readable.from([Buffer.from("evil")]),
-        };
-      })(),
-      ctx,
-    );
-    const body = await buffer(hostile);
-    const id = "files-20260101T000000Z-abcd";
-    const key = archiveKey("files", id, ".tar");
-    await store.put(key, Readable.from([body]), { signal: ctx.signal });
-    const manifest: Manifest = {
-      manifestVersion: 1,
-      id,
-      job: "files",
-      createdAt: "2026-01-01T00:00:00.000Z",
-      host: "test",
-      source: "crafted",
-      archive: {
-        key,
-        format: "tar",
-        size: body.length,
-        sha256: createHash("sha256").update(body).digest("hex"),
-      },
-      entries: 1,
-      sourceBytes: 4,
-      tags: [],
-      engine: { name: "cairn", version: "0" },
-    };
-    await store.put(manifestKey("files", id), Readable.from([serializeManifest(manifest)]), {
-      signal: ctx.signal,
-    });
-    const backup = (await listBackups(store, "files")).complete[0]!;
+    const backup = await craftedBackup([
+      { ...smallFile("../escaped.txt"), size: 4, open: () => Readable.from([Buffer.from("evil")]) },
+    ]);
     const target = join(dir, "restore-here");
     await expect(
       restoreBackup(store, backup, linesArchiver(), { target, overwrite: false }, ctx),
