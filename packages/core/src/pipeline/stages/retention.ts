@@ -29,7 +29,13 @@ export const retainWhereUploaded: Stage = async (run, next) => {
       last.retention = {
         removed: retained.removed,
         bytesFreed: retained.bytesFreed,
-        errors: retained.errors,
+        // Per-delete errors are summarized without the config's secrets; they go into --json and
+        // notifications, so they are redacted here like the error caught below.
+        errors: retained.errors.map((e) => ({
+          ...e,
+          message: run.config.secrets.redact(e.message),
+          ...(e.hint ? { hint: run.config.secrets.redact(e.hint) } : {}),
+        })),
         notes: retained.notes,
       };
     } catch (error) {
