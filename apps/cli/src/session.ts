@@ -10,7 +10,7 @@ import {
 } from "@cairn/core";
 import type { CliIO } from "./io.js";
 import { createRegistry } from "./registry.js";
-import { collectGarbage, relaxHeapGrowth } from "./v8-flags.js";
+import { collectGarbage } from "./v8-flags.js";
 
 /** The options every command takes (commander's globals). */
 export interface GlobalOptions {
@@ -61,12 +61,9 @@ export class Session {
         this.options.host === undefined ? {} : { host: this.options.host },
       );
       this.#redact = (text) => config.secrets.redact(text);
-      // Encryption loaded the age libraries; their garbage goes before any backup streams.
+      // Parsing an encrypted job's keys left garbage; it goes before any backup streams.
       const encrypts = [...config.jobs.values(), ...config.destinations.values()].some((c) => c.encryption);
-      if (encrypts) {
-        relaxHeapGrowth();
-        collectGarbage();
-      }
+      if (encrypts) collectGarbage();
       return config;
     })();
     return this.#config;

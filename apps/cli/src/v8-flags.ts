@@ -9,8 +9,6 @@ import { runInNewContext } from "node:vm";
  * is only set on the V8 major versions it was checked in (`node --v8-options`): Node 22 is
  * V8 12.4, Node 24 13.6, Node 26 14.6. Widen a range after checking a newer Node.
  */
-const HEAP_GROWTH = "--heap-growing-percent=50";
-
 export const V8_SETTINGS = [
   {
     // Keep the young generation at its starting size. Free to grow (to 16 MiB and more per
@@ -35,8 +33,8 @@ export const V8_SETTINGS = [
     // 13 to 50 MiB before its first full collection, and peaked at 132 MiB resident; with this,
     // 105. A backup of 100,000 small files went from 130-149 to 119 MiB, no slower: a full
     // collection of so small a heap takes a few milliseconds, mostly on another thread. A
-    // quarter gave no lower peaks, and more varied ones for an encrypted backup (125 to 147 MiB).
-    flag: HEAP_GROWTH,
+    // quarter gave no lower peaks, for plain or encrypted backups.
+    flag: "--heap-growing-percent=50",
     v8Majors: [12, 14],
   },
 ] as const;
@@ -54,24 +52,15 @@ export function applyV8Flags(): void {
   for (const flag of v8FlagsFor(process.versions.v8)) setFlagsFromString(flag);
 }
 
-/**
- * Gives V8 back its own heap growth, for a run whose config encrypts. Measured on
- * memory.test.ts's tree, eight runs each: an encrypted backup peaked at 128 to 142 MiB with the
- * growth held to half, 127 to 133 with V8's own (plain backups 104 to 110 either way). Not
- * understood beyond this: V8's counts at the peak are lower when it collects more often, the
- * resident size is not, as if glibc reused the freed 64 KiB sealed chunks less well.
- */
-export function relaxHeapGrowth(): void {
-  if (v8FlagsFor(process.versions.v8).includes(HEAP_GROWTH)) setFlagsFromString("--heap-growing-percent=0");
-}
-
 let collect: (() => void) | undefined;
 
 /**
- * One full garbage collection, now. Loading the age libraries (for an encrypted job) leaves
- * megabytes of garbage that raise V8's next collection limit, and with Buffer memory counted in
- * that limit (above) dead Buffers then pile up much longer during the backup: measured +30 to
- * 60 MiB peak. Collecting once after loading them gives the limit back.
+ * One full garbage collection, now. Loading an encrypted job's keys leaves garbage that raises
+ * V8's next collection limit, and with Buffer memory counted in that limit (above) dead Buffers
+ * then pile up longer during the backup: on apps/cli/src/memory.test.ts's tree, five runs each,
+ * 115 to 121 MiB peak with this collection, 115 to 131 without (and +30 to 60 MiB when the age
+ * library was loaded for every encrypted backup). Collecting once after loading them gives the
+ * limit back.
  */
 export function collectGarbage(): void {
   if (!collect) {

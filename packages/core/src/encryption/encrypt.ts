@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { Decrypter, Encrypter } from "age-encryption";
+import { recipientsHeader } from "./header.js";
 import type { ParsedRecipient } from "./keys.js";
 import { blockTransform, PAYLOAD_NONCE_SIZE, PayloadSealer, payloadKey } from "./payload.js";
 
@@ -15,39 +15,30 @@ export type EncryptionKeys =
       scryptWorkFactor?: number;
     };
 
-/** The file key `age-encryption` drew for a header (it holds it only while encrypting). */
+/**
+ * The header for public keys is cairn's own (header.ts); the one for a passphrase is
+ * `age-encryption`'s, whose scrypt recipient is internal to the package: it loads for passphrase
+ * jobs alone. scrypt at age's work factor takes 256 MiB for about a second, whatever writes it.
+ */
 async function makeHeader(keys: EncryptionKeys): Promise<{ header: Buffer; fileKey: Uint8Array }> {
+  if (keys.passphrase === undefined)
+    return recipientsHeader(keys.recipients.map(({ recipient }) => recipient));
+  const { Decrypter, Encrypter } = await import("age-encryption");
   const encrypter = new Encrypter();
-  let fileKey: Uint8Array | undefined;
-  if (keys.passphrase !== undefined) {
-    encrypter.setPassphrase(keys.passphrase);
-    if (keys.scryptWorkFactor !== undefined) encrypter.setScryptWorkFactor(keys.scryptWorkFactor);
-  } else {
-    for (const { recipient } of keys.recipients) encrypter.addRecipient(recipient);
-    // A recipient that adds no stanza, only to learn the file key for the payload.
-    encrypter.addRecipient({
-      wrapFileKey(key) {
-        fileKey = Uint8Array.from(key);
-        return [];
-      },
-    });
-  }
+  encrypter.setPassphrase(keys.passphrase);
+  if (keys.scryptWorkFactor !== undefined) encrypter.setScryptWorkFactor(keys.scryptWorkFactor);
   // An empty file is the header, its payload nonce, and one empty sealed chunk of 16 bytes.
   const empty = await encrypter.encrypt(new Uint8Array(0));
   const header = Buffer.from(empty.subarray(0, empty.length - PAYLOAD_NONCE_SIZE - 16));
-  if (keys.passphrase !== undefined) {
-    // The scrypt recipient is internal to the package; its header gives the key back.
-    const decrypter = new Decrypter();
-    decrypter.addPassphrase(keys.passphrase);
-    fileKey = await decrypter.decryptHeader(header);
-  }
-  if (!fileKey) throw new Error("age-encryption did not produce a file key");
-  return { header, fileKey };
+  // The header gives the file key back to the passphrase that made it.
+  const decrypter = new Decrypter();
+  decrypter.addPassphrase(keys.passphrase);
+  return { header, fileKey: await decrypter.decryptHeader(header) };
 }
 
 /**
  * Encrypts a stream into a standard age file (age-encryption.org/v1), readable by `age -d`:
- * header and recipient stanzas by `age-encryption`, the payload sealed as it streams. One stream
+ * the header made once, the payload sealed as it streams. One stream
  * stage, which holds back the first chunk until the header is made: memory stays at the stage's
  * two small buffers whatever the size (apps/cli/src/memory.test.ts).
  */

@@ -1,11 +1,13 @@
-import { Decrypter, Encrypter, type Identity, identityToRecipient, type Recipient } from "age-encryption";
+import type { Identity } from "age-encryption";
+import type { StanzaRecipient } from "./header.js";
+import { X25519Recipient } from "./x25519.js";
 
 /** sshpk and the SSH stanzas load only for SSH keys (about 10 MiB that native age keys do not need). */
 const ssh = () => import("./ssh-keys.js");
 
 /** A public key to encrypt to, and how the manifest and messages name it (never a secret). */
 export interface ParsedRecipient {
-  recipient: string | Recipient;
+  recipient: StanzaRecipient;
   /** Native age keys as they are (`age1...`); SSH keys as `ssh-ed25519 SHA256:...`. */
   label: string;
 }
@@ -53,9 +55,7 @@ export async function parseRecipients(text: string): Promise<ParsedRecipient[]> 
         `"${line.slice(0, 24)}" is not a public key: expected an age key (age1...) or an SSH key (ssh-ed25519 ... or ssh-rsa ...)`,
       );
     }
-    // age-encryption checks the encoding when the key is added.
-    explained("age public key", () => new Encrypter().addRecipient(line));
-    parsed.push({ recipient: line, label: line });
+    parsed.push({ recipient: new X25519Recipient(line), label: line });
   }
   return parsed;
 }
@@ -74,6 +74,8 @@ export async function parseIdentities(text: string): Promise<ParsedIdentity[]> {
   }
   const lines = keyLines(text);
   if (lines.length === 0) throw new Error("no secret key in this identity file");
+  // Only restoring, verifying and drilling read identities: the package loads for them alone.
+  const { Decrypter, identityToRecipient } = await import("age-encryption");
   const parsed: ParsedIdentity[] = [];
   for (const line of lines) {
     if (!line.startsWith("AGE-SECRET-KEY-")) {

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, hkdfSync } from "node:crypto";
 import { ed25519, x25519 } from "@noble/curves/ed25519.js";
-import { type Identity, type Recipient, Stanza } from "age-encryption";
+import type { Identity, Stanza } from "age-encryption";
+import type { HeaderStanza, StanzaRecipient } from "./header.js";
 import { b64, type SshPublicKey, tag } from "./ssh-public-key.js";
 
 // age's "ssh-ed25519" stanza (age-encryption.org/v1): X25519 with the SSH key mapped to
@@ -35,7 +36,7 @@ function ed25519WrappingKey(shared: Uint8Array, ephemeral: Uint8Array, recipient
   return new Uint8Array(hkdfSync("sha256", shared, salt, ED25519_LABEL, 32));
 }
 
-export class SshEd25519Recipient implements Recipient {
+export class SshEd25519Recipient implements StanzaRecipient {
   readonly #montgomery: Uint8Array;
 
   constructor(
@@ -45,12 +46,12 @@ export class SshEd25519Recipient implements Recipient {
     this.#montgomery = ed25519.utils.toMontgomery(edwards);
   }
 
-  wrapFileKey(fileKey: Uint8Array): Stanza[] {
+  wrapFileKey(fileKey: Uint8Array): HeaderStanza[] {
     const ephemeral = x25519.utils.randomSecretKey();
     const share = x25519.getPublicKey(ephemeral);
     const shared = ed25519Shared(ephemeral, this.#montgomery, this.key.wire);
     const body = wrapKey(ed25519WrappingKey(shared, share, this.#montgomery), fileKey);
-    return [new Stanza(["ssh-ed25519", tag(this.key.wire), b64(share)], body)];
+    return [{ args: ["ssh-ed25519", tag(this.key.wire), b64(share)], body }];
   }
 }
 

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey } from "node:crypto";
-import type { Identity, Recipient } from "age-encryption";
+import type { Identity } from "age-encryption";
 import sshpk from "sshpk";
+import type { StanzaRecipient } from "./header.js";
 import { SshEd25519Identity, SshEd25519Recipient } from "./ssh-ed25519.js";
 import { describeSshKey, type SshPublicKey } from "./ssh-public-key.js";
 import { SshRsaIdentity, SshRsaRecipient } from "./ssh-rsa.js";
@@ -9,8 +10,9 @@ export type { SshPublicKey } from "./ssh-public-key.js";
 
 /**
  * age's SSH recipient types (age-encryption.org/v1 "ssh-ed25519" and "ssh-rsa", as the age CLI
- * and rage implement them), on `age-encryption`'s public Recipient and Identity interfaces, which
- * exist for exactly this: the package itself implements only native age keys. Key parsing is
+ * and rage implement them): recipients for cairn's header writer (header.ts), identities on
+ * `age-encryption`'s public Identity interface, which exists for exactly this: the package itself
+ * implements only native age keys. Key parsing is
  * sshpk's; the primitives are @noble/curves' (the Ed25519 to X25519 map, X25519, the same library
  * `age-encryption` uses) and node:crypto's (HKDF, ChaCha20-Poly1305, RSA-OAEP). What is written
  * here is the stanza's recipe from the spec (ssh-ed25519.ts, ssh-rsa.ts), and the tests hold it
@@ -22,7 +24,7 @@ function parts(key: sshpk.Key | sshpk.PrivateKey): Record<string, { data: Buffer
   return key.part as unknown as Record<string, { data: Buffer } | undefined>;
 }
 
-export type SshRecipient = Recipient & { key: SshPublicKey };
+export type SshRecipient = StanzaRecipient & { key: SshPublicKey };
 export type SshIdentity = Identity & { key: SshPublicKey };
 
 /** An `authorized_keys` line (`ssh-ed25519 AAAA... comment` or `ssh-rsa ...`) as an age recipient. */

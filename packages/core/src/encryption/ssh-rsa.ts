@@ -1,5 +1,6 @@
 import { constants, type KeyObject, privateDecrypt, publicEncrypt } from "node:crypto";
-import { type Identity, type Recipient, Stanza } from "age-encryption";
+import type { Identity, Stanza } from "age-encryption";
+import type { HeaderStanza, StanzaRecipient } from "./header.js";
 import { type SshPublicKey, tag } from "./ssh-public-key.js";
 
 // age's "ssh-rsa" stanza (age-encryption.org/v1): the file key under RSA-OAEP with SHA-256 and
@@ -7,13 +8,13 @@ import { type SshPublicKey, tag } from "./ssh-public-key.js";
 
 const RSA_LABEL = Buffer.from("age-encryption.org/v1/ssh-rsa");
 
-export class SshRsaRecipient implements Recipient {
+export class SshRsaRecipient implements StanzaRecipient {
   constructor(
     readonly key: SshPublicKey,
     private readonly publicKey: KeyObject,
   ) {}
 
-  wrapFileKey(fileKey: Uint8Array): Stanza[] {
+  wrapFileKey(fileKey: Uint8Array): HeaderStanza[] {
     const body = publicEncrypt(
       {
         key: this.publicKey,
@@ -23,7 +24,7 @@ export class SshRsaRecipient implements Recipient {
       },
       fileKey,
     );
-    return [new Stanza(["ssh-rsa", tag(this.key.wire)], body)];
+    return [{ args: ["ssh-rsa", tag(this.key.wire)], body }];
   }
 }
 
