@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync, randomBytes } from "node:crypto";
+import { createCipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
 
 /**
  * The header half of an age file (age-encryption.org/v1, "Header"), for public-key recipients:
@@ -42,6 +42,12 @@ function stanzaText({ args, body }: HeaderStanza): string {
 /** base64 without padding, as the format writes it (standard alphabet). */
 export function base64NoPad(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64").replace(/=+$/, "");
+}
+
+/** A stanza body: the file key sealed with ChaCha20-Poly1305 under a one-use key (nonce zero). */
+export function sealFileKey(key: Uint8Array, fileKey: Uint8Array): Buffer {
+  const cipher = createCipheriv("chacha20-poly1305", key, Buffer.alloc(12), { authTagLength: 16 });
+  return Buffer.concat([cipher.update(fileKey), cipher.final(), cipher.getAuthTag()]);
 }
 
 /** The header for these stanzas, its MAC made with the file key they wrap. */

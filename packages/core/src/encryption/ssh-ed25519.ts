@@ -1,18 +1,13 @@
-import { createCipheriv, createDecipheriv, hkdfSync } from "node:crypto";
+import { createDecipheriv, hkdfSync } from "node:crypto";
 import { ed25519, x25519 } from "@noble/curves/ed25519.js";
 import type { Identity, Stanza } from "age-encryption";
-import type { HeaderStanza, StanzaRecipient } from "./header.js";
-import { b64, type SshPublicKey, tag } from "./ssh-public-key.js";
+import { base64NoPad, type HeaderStanza, type StanzaRecipient, sealFileKey } from "./header.js";
+import { type SshPublicKey, tag } from "./ssh-public-key.js";
 
 // age's "ssh-ed25519" stanza (age-encryption.org/v1): X25519 with the SSH key mapped to
 // Montgomery form and tweaked by the key itself, the file key sealed with ChaCha20-Poly1305.
 
 const ED25519_LABEL = "age-encryption.org/v1/ssh-ed25519";
-
-function wrapKey(key: Uint8Array, fileKey: Uint8Array): Buffer {
-  const c = createCipheriv("chacha20-poly1305", key, Buffer.alloc(12), { authTagLength: 16 });
-  return Buffer.concat([c.update(fileKey), c.final(), c.getAuthTag()]);
-}
 
 function unwrapKey(key: Uint8Array, body: Uint8Array): Uint8Array | null {
   if (body.length < 16) return null;
@@ -50,8 +45,8 @@ export class SshEd25519Recipient implements StanzaRecipient {
     const ephemeral = x25519.utils.randomSecretKey();
     const share = x25519.getPublicKey(ephemeral);
     const shared = ed25519Shared(ephemeral, this.#montgomery, this.key.wire);
-    const body = wrapKey(ed25519WrappingKey(shared, share, this.#montgomery), fileKey);
-    return [{ args: ["ssh-ed25519", tag(this.key.wire), b64(share)], body }];
+    const body = sealFileKey(ed25519WrappingKey(shared, share, this.#montgomery), fileKey);
+    return [{ args: ["ssh-ed25519", tag(this.key.wire), base64NoPad(share)], body }];
   }
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type sshpk from "sshpk";
+import { base64NoPad } from "./header.js";
 
 export interface SshPublicKey {
   type: "ssh-ed25519" | "ssh-rsa";
@@ -9,14 +10,9 @@ export interface SshPublicKey {
   wire: Buffer;
 }
 
-/** age's unpadded standard base64. */
-export function b64(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString("base64").replace(/=+$/, "");
-}
-
 /** The stanza's first argument: the first four bytes of the wire-format key's SHA-256. */
 export function tag(wire: Buffer): string {
-  return b64(createHash("sha256").update(wire).digest().subarray(0, 4));
+  return base64NoPad(createHash("sha256").update(wire).digest().subarray(0, 4));
 }
 
 export function describeSshKey(key: sshpk.Key): SshPublicKey {

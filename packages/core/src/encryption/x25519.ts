@@ -1,13 +1,6 @@
-import {
-  createCipheriv,
-  createPublicKey,
-  diffieHellman,
-  generateKeyPairSync,
-  hkdfSync,
-  type KeyObject,
-} from "node:crypto";
+import { createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, type KeyObject } from "node:crypto";
 import { bech32 } from "@scure/base";
-import { base64NoPad, type HeaderStanza, type StanzaRecipient } from "./header.js";
+import { base64NoPad, type HeaderStanza, type StanzaRecipient, sealFileKey } from "./header.js";
 
 // age's native "X25519" stanza (age-encryption.org/v1): an ephemeral X25519 share, and the file
 // key sealed with ChaCha20-Poly1305 under HKDF-SHA256 of the shared secret, salted with both
@@ -64,8 +57,6 @@ export class X25519Recipient implements StanzaRecipient {
     }
     const salt = Buffer.concat([share, this.#raw]);
     const key = Buffer.from(hkdfSync("sha256", shared, salt, X25519_LABEL, KEY_SIZE));
-    const cipher = createCipheriv("chacha20-poly1305", key, Buffer.alloc(12), { authTagLength: 16 });
-    const body = Buffer.concat([cipher.update(fileKey), cipher.final(), cipher.getAuthTag()]);
-    return [{ args: ["X25519", base64NoPad(share)], body }];
+    return [{ args: ["X25519", base64NoPad(share)], body: sealFileKey(key, fileKey) }];
   }
 }
